@@ -1,0 +1,160 @@
+"""Altair chart specs. Builders return ``alt.Chart`` and never call Streamlit, so the same
+spec renders in the app and, through vl-convert, into board packs.
+
+Chart data is kept small (one KPI, one authority): callers aggregate before charting.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from lib import vocab
+
+RAG_DOMAIN = ["Green", "Amber", "Red", "No RAG"]
+RAG_RANGE = ["#1b7837", "#e08214", "#b2182b", "#8c8c8c"]  # colour-blind-safe set, with shapes
+RAG_SHAPES = ["circle", "triangle-up", "square", "diamond"]
+GRADE_DOMAIN = ["Outstanding", "Good", "Requires improvement / adequate", "Inadequate", "Not graded"]
+GRADE_RANGE = ["#1a9850", "#91bfdb", "#fdae61", "#d73027", "#d9d9d9"]
+MAX_POINTS = 5000
+
+
+def _band_label(band: object) -> str:
+    return {"green": "Green", "amber": "Amber", "red": "Red"}.get(str(band), "No RAG")
+
+
+def trend_frame(values: pd.DataFrame) -> pd.DataFrame:
+    """The rows a trend chart draws: one per period with value, target and RAG label."""
+    df = values[values["value"].notna()].copy()
+    df["RAG"] = [_band_label(b) for b in df["rag"]]
+    df["period_end"] = pd.to_datetime(df["period_end"])
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    return df[["period", "period_start", "period_end", "value", "target", "RAG", "period_kind"]].head(MAX_POINTS)
+
+
+def benchmark_frame(bench: pd.DataFrame, start: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Benchmarks as horizontal segments across the months their period covers."""
+    if bench.empty:
+        return pd.DataFrame(columns=["comparator", "value", "period_start", "period_end", "year_label"])
+    df = bench[~bench["comparator"].str.startswith("LA:")].copy()
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    df["period_end"] = pd.to_datetime(df["period_end"])
+    if start is not None:
+        df = df[df["period_end"] >= start]
+    return df[["comparator", "value", "period_start", "period_end", "year_label"]].head(MAX_POINTS)
+
+
+def kpi_trend(
+    values: pd.DataFrame,
+    bench: pd.DataFrame | None = None,
+    *,
+    title: str = "",
+    unit: str | None = None,
+    height: int = 320,
+) -> alt.Chart:
+    """Value line with RAG-shaped points, dashed target line, benchmark segments."""
+    data = trend_frame(values)
+    y_title = "%" if unit == "percent" else (unit or "value")
+    x = alt.X("period_end:T", title="Period end", axis=alt.Axis(format="%b %Y", labelAngle=0))
+    base = alt.Chart(data)
+    line = base.mark_line(color="#1d4f91", strokeWidth=2).encode(x=x, y=alt.Y("value:Q", title=y_title))
+    points = base.mark_point(size=90, filled=True, opacity=1).encode(
+        x=x,
+        y="value:Q",
+        color=alt.Color("RAG:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE), title="RAG"),
+        shape=alt.Shape("RAG:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_SHAPES), title="RAG"),
+        tooltip=[
+            alt.Tooltip("period:N", title="Period"),
+            alt.Tooltip("value:Q", title="Value", format=",.1f"),
+            alt.Tooltip("target:Q", title="Target", format=",.1f"),
+            alt.Tooltip("RAG:N"),
+        ],
+    )
+    target = base.mark_line(strokeDash=[6, 4], color="#444444", interpolate="step-after").encode(
+        x=x, y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=",.1f")]
+    )
+    layers: list[alt.Chart] = [target, line, points]
+    if bench is not None and not bench.empty:
+        start = data["period_start"].min() if not data.empty else None
+        bdata = benchmark_frame(bench, start - pd.DateOffset(years=1) if start is not None else None)
+        if not bdata.empty:
+            seg = alt.Chart(bdata).mark_rule(strokeWidth=3, opacity=0.8).encode(
+                x="period_start:T",
+                x2="period_end:T",
+                y="value:Q",
+                color=alt.Color("comparator:N", title="Benchmark", scale=alt.Scale(scheme="dark2")),
+                tooltip=["comparator:N", "year_label:N", alt.Tooltip("value:Q", format=",.1f")],
+            )
+            layers.append(seg)
+    chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent")
+    return chart.properties(title=title, height=height)
+
+
+def small_multiples(values: pd.DataFrame, columns: int = 3) -> alt.Chart:
+    """One small trend per KPI of a theme (monthly series only), independent y scales."""
+    data = values[values["value"].notna() & (values["period_kind"] == "month")].copy()
+    data["RAG"] = [_band_label(b) for b in data["rag"]]
+    data["period_end"] = pd.to_datetime(data["period_end"])
+    data["KPI"] = data["ref"] + " " + data["name"].str.slice(0, 38)
+    data = data[["KPI", "period_end", "value", "target", "RAG", "period"]].head(MAX_POINTS)
+    base = alt.Chart(data).encode(x=alt.X("period_end:T", title=None, axis=alt.Axis(format="%b %y")))
+    line = base.mark_line(color="#1d4f91").encode(y=alt.Y("value:Q", title=None))
+    pts = base.mark_point(filled=True, size=30).encode(
+        y="value:Q",
+        color=alt.Color("RAG:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE)),
+        shape=alt.Shape("RAG:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_SHAPES)),
+        tooltip=["KPI:N", "period:N", "value:Q", "target:Q", "RAG:N"],
+    )
+    tgt = base.mark_line(strokeDash=[4, 3], color="#444444").encode(y="target:Q")
+    return (
+        alt.layer(tgt, line, pts, data=data)
+        .properties(width=230, height=120)
+        .facet(facet=alt.Facet("KPI:N", title=None, header=alt.Header(labelLimit=260)), columns=columns)
+        .resolve_scale(y="independent")
+    )
+
+
+def grade_label(score: object) -> str:
+    try:
+        value = int(score)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return "Not graded"
+    return {1: "Outstanding", 2: "Good", 3: "Requires improvement / adequate", 4: "Inadequate"}.get(
+        value, "Not graded"
+    )
+
+
+def grade_distribution(df: pd.DataFrame, highlight: str | None = None) -> alt.Chart:
+    """National spread per judgement area: stacked counts of authorities by grade."""
+    data = df.copy()
+    data["Grade"] = [grade_label(s) for s in data["score"]]
+    counts = data.groupby(["area_label", "Grade"]).size().reset_index(name="Authorities")
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            y=alt.Y("area_label:N", title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("Authorities:Q", stack="normalize", title="Share of authorities", axis=alt.Axis(format="%")),
+            color=alt.Color("Grade:N", scale=alt.Scale(domain=GRADE_DOMAIN, range=GRADE_RANGE)),
+            order=alt.Order("Grade:N"),
+            tooltip=["area_label:N", "Grade:N", "Authorities:Q"],
+        )
+        .properties(height=220)
+    )
+
+
+def rag_bar(counts: dict[str, int], title: str = "") -> alt.Chart:
+    data = pd.DataFrame(
+        {"RAG": [vocab.RAG_LABELS.get(k, "Not reported") if k != "none" else "No RAG" for k in counts],
+         "Count": list(counts.values())}
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("Count:Q"),
+            y=alt.Y("RAG:N", sort=RAG_DOMAIN, title=None),
+            color=alt.Color("RAG:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE), legend=None),
+        )
+        .properties(title=title, height=140)
+    )

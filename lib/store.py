@@ -1,0 +1,144 @@
+"""The database: engines, schema migrations, and the only way to write.
+
+SQLite is the embedded default; any SQLAlchemy URL (PostgreSQL when hosted)
+works through the same functions. Writes go through :func:`write`, which on
+SQLite takes the write lock up front (``BEGIN IMMEDIATE``) and waits for it
+(busy timeout), so concurrent imports queue instead of failing with
+"database is locked", and one call is one transaction: all or nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from lib import config
+
+_ENGINES: dict[str, Engine] = {}
+_LOCK = threading.Lock()
+BUSY_TIMEOUT_MS = 60_000
+
+
+class StoreError(RuntimeError):
+    """A database problem explained in plain words (locked, read-only, unreachable)."""
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from the driver so BEGIN is ours to emit.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        with suppress(Exception):
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get("immediate"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """One engine per database URL for the life of the process."""
+    resolved = config.database_url(url)
+    with _LOCK:
+        engine = _ENGINES.get(resolved)
+        if engine is not None:
+            return engine
+        parsed = make_url(resolved)
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(resolved, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            _sqlite_setup(engine)
+        else:
+            engine = create_engine(resolved, pool_pre_ping=True)
+        _ENGINES[resolved] = engine
+        return engine
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests, and before deleting a database file)."""
+    with _LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose()
+        _ENGINES.clear()
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(config.MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def init_db(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration; existing data is kept."""
+    if current_revision(engine) == head_revision():
+        return
+    cfg = _alembic_config()
+    with engine.connect().execution_options(immediate=True) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.commit()
+
+
+def has_schema(engine: Engine) -> bool:
+    return "kpi" in inspect(engine).get_table_names()
+
+
+@contextmanager
+def write(engine: Engine) -> Iterator[Session]:
+    """One all-or-nothing write transaction holding the write lock from its first statement."""
+    with engine.connect().execution_options(immediate=True) as conn:
+        session = Session(bind=conn, expire_on_commit=False, autoflush=True)
+        try:
+            conn.begin()
+            yield session
+            session.flush()
+            conn.commit()
+        except BaseException:
+            session.rollback()
+            conn.rollback()
+            raise
+        finally:
+            session.close()
+
+
+@contextmanager
+def read(engine: Engine) -> Iterator[Session]:
+    """A read-only session (nothing it does is committed)."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()

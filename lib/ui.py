@@ -1,0 +1,509 @@
+"""The only lib module that imports Streamlit: page set-up, cached loaders, RAG badges.
+
+Every page calls :func:`page_setup` first, so a deep link opened as the first request
+after a server start gets the same configuration, data check and navigation.
+Loaders are cached per database URL and data version, bounded, and cleared after
+any write (upload, undo, settings) via :func:`data_changed`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine, text
+
+from lib import config, queries, store, vocab
+
+# Colour-blind-safe RAG palette (Okabe-Ito inspired) with dark text: never colour alone,
+# every cell also carries the word.
+RAG_COLOURS: dict[str, str] = {
+    "green": "#b7e4c7",
+    "green_amber": "#d8f0a8",
+    "amber": "#ffe08a",
+    "red_amber": "#ffc58a",
+    "red": "#f4a7a7",
+    "blue": "#b9d7f5",
+}
+RAG_ICONS: dict[str, str] = {
+    "green": "✔",
+    "green_amber": "◐",
+    "amber": "▲",
+    "red_amber": "◆",
+    "red": "✖",
+    "blue": "★",
+}
+NEUTRAL = "#e9ecef"
+
+
+def db_url() -> str:
+    return config.database_url()
+
+
+@st.cache_resource(max_entries=4)
+def engine_for(url: str) -> Engine:
+    engine = store.get_engine(url)
+    store.init_db(engine)
+    return engine
+
+
+def engine() -> Engine:
+    return engine_for(db_url())
+
+
+def data_version(eng: Engine) -> str:
+    """A cheap fingerprint that changes whenever data is written, to key the caches."""
+    with eng.connect() as conn:
+        uploads = conn.execute(text("SELECT COUNT(*), MAX(id) FROM upload")).one()
+        values = conn.execute(text("SELECT COUNT(*) FROM kpi_value")).scalar()
+        updates = conn.execute(text("SELECT COUNT(*) FROM action_update")).scalar()
+        settings = conn.execute(text("SELECT COUNT(*) FROM setting")).scalar()
+    return f"{uploads[0]}-{uploads[1]}-{values}-{updates}-{settings}"
+
+
+def data_changed() -> None:
+    """Call after any write so every page re-reads."""
+    st.cache_data.clear()
+
+
+def page_setup(title: str) -> Engine:
+    """Shared set-up for every page, deep links included.
+
+    When a page file is run directly (a deep link as the first request after a server
+    start runs the file without app.py), build the same navigation here, let it run the
+    page, and stop the direct run, so every URL shows the same app.
+    """
+    if not getattr(_NAV, "active", False):
+        run_app()
+        st.stop()
+    st.set_page_config(page_title=f"{title} · Improvement Board", layout="wide")
+    return engine()
+
+
+# --- cached loaders -------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_actions(url: str, version: str) -> pd.DataFrame:
+    return queries.actions(engine_for(url))
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_kpi_values(url: str, version: str, la_code: str | None = None) -> pd.DataFrame:
+    return queries.kpi_values(engine_for(url), la_code)
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_latest_kpis(url: str, version: str, la_code: str) -> pd.DataFrame:
+    return queries.latest_kpis(engine_for(url), la_code)
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_recommendations(url: str, version: str, la_code: str | None = None) -> pd.DataFrame:
+    return queries.recommendations(engine_for(url), la_code)
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_judgements(url: str, version: str, la_codes: tuple[str, ...] | None = None) -> pd.DataFrame:
+    return queries.judgements(engine_for(url), list(la_codes) if la_codes else None)
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_benchmarks(url: str, version: str, kpi_ref: str | None = None) -> pd.DataFrame:
+    return queries.benchmarks(engine_for(url), kpi_ref)
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_updates(url: str, version: str, action_id: int | None = None) -> pd.DataFrame:
+    return queries.action_updates(engine_for(url), action_id)
+
+
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def load_context(url: str, version: str) -> dict[str, Any]:
+    eng = engine_for(url)
+    la = queries.our_authority(eng)
+    return {"la_code": la, "authority": queries.authority_name(eng, la), "as_at": queries.as_at_date(eng)}
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def rag_text(level: str | None) -> str:
+    """A RAG level as icon + word (never colour alone)."""
+    if not level:
+        return "— No RAG"
+    return f"{RAG_ICONS.get(level, '')} {vocab.RAG_LABELS.get(level, level)}".strip()
+
+
+def direction_text(direction: str | None) -> str:
+    if not direction:
+        return ""
+    return f"{vocab.DIRECTION_ARROWS.get(direction, '')} {vocab.DIRECTION_LABELS.get(direction, direction)}"
+
+
+def format_date(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value.day} {value:%b %Y}"
+    return str(value)
+
+
+def format_value(value: Any, unit: str | None, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    number = float(value)
+    text_value = f"{number:,.{max(0, int(decimals))}f}"
+    return f"{text_value}%" if unit == "percent" else text_value
+
+
+def style_rag(df: pd.DataFrame, columns: dict[str, str]) -> Any:
+    """Colour RAG text columns (display column → level column) with the accessible palette.
+
+    Only for small tables (Styler cost is per cell): callers keep it to a few hundred rows.
+    """
+    levels = {display: df[level_col] for display, level_col in columns.items()}
+    shown = df.drop(columns=list(set(columns.values()) - set(columns.keys())), errors="ignore")
+
+    def colour(col: pd.Series) -> list[str]:
+        if col.name not in levels:
+            return [""] * len(col)
+        return [
+            f"background-color: {RAG_COLOURS.get(lvl, NEUTRAL) if isinstance(lvl, str) else NEUTRAL}; color: #1a1a1a"
+            for lvl in levels[col.name]
+        ]
+
+    return shown.style.apply(colour, axis=0)
+
+
+def empty_state(message: str) -> None:
+    st.info(message, icon=":material/info:")
+
+
+# --- navigation -------------------------------------------------------------------------------
+
+PAGES: tuple[tuple[str, str, str, str, str], ...] = (
+    # (file, title, icon, url_path, help)
+    ("pages/overview.py", "Overview", ":material/dashboard:", "overview",
+     "Where the programme stands: actions and KPIs by RAG, latest Ofsted judgements, what needs attention."),
+    ("pages/action_plan.py", "Action plan", ":material/checklist:", "action_plan",
+     "Every action with its recommendation, lead officer, due date, status and RAG; filter and open history."),
+    ("pages/recommendations.py", "Recommendations", ":material/account_tree:", "recommendations",
+     "Each Ofsted recommendation with the actions that answer it and the KPIs that evidence it."),
+    ("pages/kpis.py", "KPI scorecard", ":material/monitoring:", "kpis",
+     "Latest KPI values against targets and benchmarks, with trend charts and direction of travel."),
+    ("pages/judgements.py", "Ofsted judgements", ":material/gavel:", "judgements",
+     "Inspection judgements over time and beside statistical neighbours, region and England."),
+    ("pages/settings.py", "Settings", ":material/settings:", "settings",
+     "Our authority and the RAG rule and tolerance of each KPI."),
+)
+
+_NAV = __import__("threading").local()
+
+
+def run_app() -> None:
+    """Build the navigation and run the selected page (called by app.py)."""
+    st.set_page_config(page_title="Improvement Board", page_icon=":material/dashboard:", layout="wide")
+    pages = [
+        st.Page(
+            str(config.PROJECT_ROOT / path),
+            title=title,
+            icon=icon,
+            url_path=url,
+            help=help_text,
+            default=(i == 0),
+        )
+        for i, (path, title, icon, url, help_text) in enumerate(PAGES)
+    ]
+    nav = st.navigation(pages, position="sidebar")
+    _NAV.active = True
+    try:
+        nav.run()
+    finally:
+        _NAV.active = False
+
+
+# --- URL filters and selection -------------------------------------------------------------------
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort "2" before "10" and "ALL" first."""
+    import re as _re
+
+    if text == "ALL":
+        return (0,)
+    return (1, *tuple(int(p) if p.isdigit() else p for p in _re.split(r"(\d+)", text)))
+
+
+def filters_from_url(spec: dict[str, str]) -> dict[str, Any]:
+    """Read filters from the query string: "list" params repeat, "bool" is 1/0, "str" is text."""
+    out: dict[str, Any] = {}
+    for name, kind in spec.items():
+        if kind == "list":
+            out[name] = [v for v in st.query_params.get_all(name) if v]
+        elif kind == "bool":
+            out[name] = st.query_params.get(name, "0") in ("1", "true", "yes")
+        else:
+            out[name] = st.query_params.get(name, "")
+    return out
+
+
+def filters_to_url(values: dict[str, Any]) -> None:
+    """Write the current filters back so the view can be bookmarked and shared."""
+    for name, value in values.items():
+        if isinstance(value, bool):
+            wanted: list[str] = ["1"] if value else []
+        elif isinstance(value, list):
+            wanted = [str(v) for v in value]
+        else:
+            wanted = [str(value)] if value else []
+        if st.query_params.get_all(name) != wanted:
+            if wanted:
+                st.query_params[name] = wanted if len(wanted) > 1 else wanted[0]
+            elif name in st.query_params:
+                del st.query_params[name]
+
+
+def valid(defaults: list[str], options: Any) -> list[str]:
+    """Keep only URL values that are real options (a stale bookmark must not crash the page)."""
+    allowed = {str(o) for o in options}
+    return [d for d in defaults if d in allowed]
+
+
+def selected_row(event: Any, shown: pd.DataFrame, *, url_key: str, key_of: Any) -> pd.Series | None:
+    """The row picked in a table, else the one named in the URL (deep links from the overview)."""
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows and rows[0] < len(shown):
+        row = shown.iloc[rows[0]]
+        key = key_of(row)
+        if st.query_params.get(url_key) != key:
+            st.query_params[url_key] = key
+        return row
+    wanted = st.query_params.get(url_key)
+    if wanted:
+        for _, row in shown.iterrows():
+            if key_of(row) == wanted:
+                return row
+    return None
+
+
+# --- table shapes ----------------------------------------------------------------------------------
+
+ACTION_COLUMNS: dict[str, Any] = {
+    "Ref": st.column_config.TextColumn(width="small"),
+    "Recs": st.column_config.TextColumn(width="small", help="Ofsted recommendation numbers answered"),
+    "Action": st.column_config.TextColumn(width="large"),
+    "Lead officer": st.column_config.TextColumn(width="medium"),
+    "Due": st.column_config.TextColumn(width="small"),
+    "Status": st.column_config.TextColumn(width="small"),
+    "RAG": st.column_config.TextColumn(width="small"),
+    "Latest update": st.column_config.TextColumn(width="large"),
+}
+UPDATE_COLUMNS: dict[str, Any] = {
+    "Commentary": st.column_config.TextColumn(width="large"),
+}
+
+
+def action_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The action-plan table as shown: words for RAG and status, dates as 24 May 2012."""
+    due = []
+    for d, text_due, overdue in zip(df["due"], df["due_text"], df["overdue"], strict=True):
+        label = format_date(d) or (text_due or "")
+        due.append(f"{label} ⏰ overdue" if overdue else label)
+    return pd.DataFrame(
+        {
+            "Ref": df["ref"],
+            "Recs": [", ".join(r) for r in df["recommendations"]],
+            "Action": df["title"],
+            "Lead officer": df["lead_officer"].fillna(""),
+            "Due": due,
+            "Status": df["status_label"],
+            "RAG": [rag_text(r) if isinstance(r, str) else "Not reported" for r in df["rag"]],
+            "Latest update": df["latest_commentary"].fillna(""),
+            "_rag_level": df["rag"],
+        }
+    ).reset_index(drop=True)
+
+
+def update_table(df: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Month": df["period_label"].fillna(""),
+            "Status": [vocab.STATUS_LABELS.get(s, s or "") for s in df["status"]],
+            "RAG": [rag_text(r) if isinstance(r, str) else "Not reported" for r in df["rag"]],
+            "As reported": df["rag_reported"].fillna(""),
+            "Commentary": df["commentary"].fillna(""),
+            "Reported by": df["reported_by"].fillna(""),
+        }
+    ).iloc[::-1].reset_index(drop=True)
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_benchmark_summary(url: str, version: str, la_code: str) -> pd.DataFrame:
+    return queries.benchmark_summary(engine_for(url), la_code)
+
+
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def load_kpi_history(url: str, version: str, la_code: str, ref: str) -> pd.DataFrame:
+    return queries.kpi_values(engine_for(url), la_code, ref)
+
+
+def polarity_text(polarity: str | None) -> str:
+    return vocab.POLARITY_LABELS.get(polarity or "", "Polarity not set")
+
+
+SCORECARD_COLUMNS: dict[str, Any] = {
+    "Ref": st.column_config.TextColumn(width="small"),
+    "KPI": st.column_config.TextColumn(width="large"),
+    "Period": st.column_config.TextColumn(width="small"),
+    "Value": st.column_config.TextColumn(width="small"),
+    "Target": st.column_config.TextColumn(width="small"),
+    "Direction": st.column_config.TextColumn(width="small"),
+    "Benchmarks": st.column_config.TextColumn(width="medium", help="England · London · statistical neighbours"),
+}
+
+
+def _bench_text(row: Any, unit: str | None, decimals: int) -> str:
+    parts = []
+    for col, label in (("england", "Eng"), ("london", "Lon"), ("sn", "SN")):
+        value = getattr(row, col, None)
+        if value is not None and not pd.isna(value):
+            parts.append(f"{label} {format_value(value, unit, decimals)}")
+    quart = getattr(row, "quartile", None)
+    if quart is not None and not pd.isna(quart):
+        parts.append(f"Q{int(quart)} nationally")
+    return " · ".join(parts)
+
+
+def scorecard_table(df: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    by_ref = {r.ref: r for r in summary.itertuples(index=False)} if not summary.empty else {}
+    rows = []
+    for row in df.itertuples(index=False):
+        value = format_value(row.value, row.unit, row.decimals) or (row.missing_reason or "").capitalize()
+        target = (
+            format_value(row.target, row.unit, row.decimals)
+            if row.target is not None and not pd.isna(row.target)
+            else (row.target_text or "")
+        )
+        reported = row.reported_rag if isinstance(row.reported_rag, str) else None
+        rows.append(
+            {
+                "Ref": row.ref,
+                "KPI": row.name,
+                "Polarity": {"higher": "▲ Higher", "lower": "▼ Lower", "monitor": "Monitor"}.get(row.polarity, ""),
+                "Period": row.period,
+                "Value": value,
+                "Target": target,
+                "Derived RAG": rag_text(row.rag_level if isinstance(row.rag_level, str) else None),
+                "Published RAG": rag_text(reported) if reported else "",
+                "Direction": direction_text(row.direction),
+                "Benchmarks": _bench_text(by_ref[row.ref], row.unit, row.decimals) if row.ref in by_ref else "",
+                "_rag_level": row.rag_level,
+                "_reported_level": reported,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def history_table(df: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Period": df["period"],
+            "Value": [
+                format_value(v, u, d) or (m or "")
+                for v, u, d, m in zip(df["value"], df["unit"], df["decimals"], df["missing_reason"], strict=True)
+            ],
+            "Target": [
+                format_value(t, u, d) if t is not None and not pd.isna(t) else (tt or "")
+                for t, tt, u, d in zip(df["target"], df["target_text"], df["unit"], df["decimals"], strict=True)
+            ],
+            "Derived RAG": [rag_text(r if isinstance(r, str) else None) for r in df["rag_level"]],
+            "Published RAG": [rag_text(r) if isinstance(r, str) else "" for r in df["reported_rag"]],
+            "Direction": [direction_text(d) for d in df["direction"]],
+            "Commentary": df["commentary"].fillna(""),
+        }
+    ).iloc[::-1].reset_index(drop=True)
+
+
+def benchmark_table(df: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Comparator": df["comparator"],
+            "Year": df["year_label"],
+            "Value": df["value"],
+            "Source": df["source"],
+        }
+    )
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_chain(url: str, version: str, la_code: str) -> pd.DataFrame:
+    return queries.chain(engine_for(url), la_code)
+
+
+@st.cache_data(ttl=3600, max_entries=4, show_spinner=False)
+def load_authorities(url: str, version: str) -> pd.DataFrame:
+    return queries.authorities(engine_for(url))
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def load_inspections(url: str, version: str, la_codes: tuple[str, ...]) -> pd.DataFrame:
+    return queries.inspections(engine_for(url), list(la_codes))
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def load_comparison(url: str, version: str, la_code: str) -> pd.DataFrame:
+    return queries.comparison(engine_for(url), la_code)
+
+
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def load_national(url: str, version: str) -> pd.DataFrame:
+    return queries.latest_ilacs(engine_for(url))
+
+
+CHAIN_COLUMNS: dict[str, Any] = {
+    "No.": st.column_config.TextColumn(width="small"),
+    "Recommendation": st.column_config.TextColumn(width="large"),
+    "Actions": st.column_config.TextColumn(width="medium"),
+    "Progress": st.column_config.TextColumn(width="medium"),
+    "Evidence (KPIs)": st.column_config.TextColumn(width="medium"),
+}
+
+
+def chain_table(df: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for row in df.itertuples(index=False):
+        if row.action_count == 0:
+            progress = "⚠ No action"
+        else:
+            progress = f"{row.done}/{row.action_count} done" + (f" · {row.overdue} overdue" if row.overdue else "")
+            progress += f" · worst {rag_text(row.worst_rag)}" if row.worst_rag else ""
+        rows.append(
+            {
+                "No.": row.number,
+                "Recommendation": row.text,
+                "Actions": ", ".join(row.actions) if row.actions else "—",
+                "Progress": progress,
+                "Evidence (KPIs)": ", ".join(row.kpis) if row.kpis else "⚠ No KPI evidence",
+                "_rag_level": row.worst_rag if row.action_count else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+GRADE_COLOURS = {1: "#a6dba0", 2: "#d9f0d3", 3: "#fee090", 4: "#f4a582"}
+
+
+def style_grades(df: pd.DataFrame) -> Any:
+    """Colour grade cells by the score in brackets; the word is always shown too."""
+    import re as _re
+
+    def colour(value: Any) -> str:
+        match = _re.search(r"\((\d)\)\s*$", str(value))
+        if not match:
+            return ""
+        return f"background-color: {GRADE_COLOURS.get(int(match.group(1)), NEUTRAL)}; color: #1a1a1a"
+
+    return df.style.map(colour)

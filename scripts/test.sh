@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install everything (including Chromium for the browser tests when possible) and run every test:
+# lint, type check, unit, store (SQLite and PostgreSQL), AppTest pages and browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+[ -d .venv ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -r requirements-dev.txt
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) \
+      || echo "note: could not install chromium; browser tests will report as skipped" >&2
+  else
+    echo "note: chromium not found; browser tests will report as skipped (install the 'chromium' package)" >&2
+  fi
+fi
+.venv/bin/ruff check .
+.venv/bin/mypy
+set +e
+.venv/bin/pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "error: pytest collected no tests" >&2
+  exit 1
+fi
+exit "$status"

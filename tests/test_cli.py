@@ -1,0 +1,70 @@
+"""The command line: seed and show, on a fresh database file, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lib import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, db: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, IMPROVEMENT_BOARD_DB=db)
+    return subprocess.run(
+        [sys.executable, "-m", "lib.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_seed_then_show_as_the_acceptance_says(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    seeded = run_cli("seed", db=db)
+    assert seeded.returncode == 0, seeded.stderr
+    again = run_cli("seed", db=db)
+    assert "No changes" in again.stdout
+
+    judgements = json.loads(run_cli("show", "judgements", "--format", "json", db=db).stdout)
+    assert len(judgements) >= 40
+    assert {"authority", "la_code", "inspection_start", "framework", "area", "grade", "score"} <= set(judgements[0])
+    dudley = [j for j in judgements if j["authority"] == "Dudley" and j["area"] == "Enjoying and achieving"]
+    assert dudley and dudley[0]["score"] == 1
+
+    values = json.loads(run_cli("show", "kpi-values", "--format", "json", db=db).stdout)
+    keys = {"ref", "name", "authority", "period", "period_end", "value", "target", "unit", "polarity", "rag",
+            "reported_rag", "direction"}
+    assert keys <= set(values[0])
+    fs_s6 = next(v for v in values if v["ref"] == "FS/S6" and v["period_end"] == "2017-03-31")
+    assert fs_s6["value"] == 44.0 and fs_s6["reported_rag"] == "green" and fs_s6["rag"] == "green"
+    assert {v["polarity"] for v in values} <= {"higher", "lower", "monitor"}
+    assert {v["rag"] for v in values} <= {"green", "amber", "red", None}
+
+    actions = json.loads(run_cli("show", "actions", "--format", "json", db=db).stdout)
+    assert len(actions) >= 40
+    assert {"id", "recommendations", "title", "lead_officer", "due", "status", "rag", "updates"} <= set(actions[0])
+    assert all(isinstance(a["recommendations"], list) for a in actions)
+
+    csv_out = run_cli("show", "recommendations", "--format", "csv", db=db)
+    assert csv_out.returncode == 0 and csv_out.stdout.startswith("authority,")
+
+
+def test_errors_go_to_stderr_with_non_zero_exit(tmp_path: Path) -> None:
+    bad = run_cli("show", "actions", db="notadialect://nowhere")
+    assert bad.returncode != 0
+    assert bad.stderr.strip() and not bad.stdout.strip()
+    unknown = run_cli("show", "nonsense", db=f"sqlite:///{tmp_path / 'y.db'}")
+    assert unknown.returncode == 2 and "invalid choice" in unknown.stderr
+
+
+@pytest.mark.parametrize("payload", ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)"])
+def test_csv_output_escapes_formula_prefixes(payload: str) -> None:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(cli.render([{"a": payload}], "csv"))))
+    assert rows == [["a"], ["'" + payload]]
