@@ -2,6 +2,11 @@
 
     python -m lib.cli seed
     python -m lib.cli show kpis|kpi-values|actions|recommendations|judgements [--format table|json|csv]
+    python -m lib.cli import FILE... [--dry-run] [--period YYYY-MM] [--user NAME]
+    python -m lib.cli export --out FILE.xlsx
+    python -m lib.cli template --out FILE.xlsx [--lead-officer NAME]
+    python -m lib.cli uploads
+    python -m lib.cli undo UPLOAD_ID
 
 Every command takes ``--db URL`` (else ``IMPROVEMENT_BOARD_DB``, else the embedded SQLite
 file). Errors go to stderr with a non-zero exit status.
@@ -15,15 +20,19 @@ import datetime as dt
 import io
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from lib import queries, sample, store
+from lib import periods, queries, sample, store
+from lib.returns import pipeline, template
+from lib.returns.commit import UndoRefused
 
 
 class CliError(Exception):
@@ -235,6 +244,65 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _period_option(text: str | None) -> periods.Period | None:
+    if not text:
+        return None
+    try:
+        return periods.parse_period(text)
+    except periods.PeriodError as exc:
+        raise CliError(f"--period: {exc}") from exc
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    period = _period_option(args.period)
+    status = 0
+    for name in args.files:
+        result = pipeline.import_path(engine, Path(name), dry_run=args.dry_run, period=period, user=args.user)
+        if result.errors or result.outcome == "rejected":
+            status = 1
+            for problem in result.problems:
+                print(problem.line(), file=sys.stderr)
+            print(result.summary_line(), file=sys.stderr)
+            continue
+        print(result.summary_line())
+        for problem in result.problems:
+            print("  " + problem.line())
+    return status
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    Path(args.out).write_bytes(template.export(engine))
+    print(f"Exported all current data to {args.out}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    data = template.template(engine, lead_officer=args.lead_officer, month=_period_option(args.period))
+    Path(args.out).write_bytes(data)
+    who = f" for {args.lead_officer}" if args.lead_officer else ""
+    print(f"Wrote the return template{who} to {args.out}")
+    return 0
+
+
+def cmd_uploads(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    print(render(pipeline.uploads(engine), args.format))
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    try:
+        done = pipeline.undo(engine, args.upload_id)
+    except UndoRefused as exc:
+        raise CliError(str(exc)) from exc
+    print(f"Undid upload {args.upload_id}: {done['removed']} rows removed, {done['restored']} rows restored")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="Improvement Board command line")
     parser.add_argument("--db", help="SQLAlchemy database URL (default: $IMPROVEMENT_BOARD_DB or data/*.db)")
@@ -249,6 +317,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--db", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("import", help="import Excel returns (all or nothing per file)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="check and preview; store nothing")
+    p.add_argument("--period", help="the month the return is for, when the file does not say (e.g. 2019-06)")
+    p.add_argument("--user", default=os.environ.get("USER"), help="who is uploading (for the history)")
+    p.add_argument("--db", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="write all current data as an importable workbook")
+    p.add_argument("--out", required=True)
+    p.add_argument("--db", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("template", help="write the monthly return template (or one officer's return pack)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--lead-officer", help="only this lead officer's actions (a return pack)")
+    p.add_argument("--period", help="the month the return is for (default: the month after the latest data)")
+    p.add_argument("--db", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("uploads", help="list the upload history")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--db", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_uploads)
+
+    p = sub.add_parser("undo", help="undo one upload, restoring the state before it")
+    p.add_argument("upload_id", type=int)
+    p.add_argument("--db", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_undo)
     return parser
 
 

@@ -109,6 +109,7 @@ class Inspection(Base):
     graded: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str | None] = mapped_column(Text)  # seed line, official file, or upload
     note: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)  # created by
     judgements: Mapped[list[Judgement]] = relationship(
         back_populates="inspection", cascade="all, delete-orphan", order_by="Judgement.position"
     )
@@ -129,6 +130,7 @@ class Judgement(Base):
     grade: Mapped[str | None] = mapped_column(String(120))  # as published
     score: Mapped[int | None] = mapped_column(Integer)  # 1 best .. 4 worst; None if ungraded
     source: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)  # created by
     inspection: Mapped[Inspection] = relationship(back_populates="judgements")
 
 
@@ -144,6 +146,7 @@ class Recommendation(Base):
     addressed_to: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30), default="recommendation")
     source: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)  # created by
     inspection: Mapped[Inspection] = relationship(back_populates="recommendations")
 
 
@@ -161,6 +164,7 @@ class Plan(Base):
     status: Mapped[str | None] = mapped_column(String(80))
     oversight: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)  # created by
 
 
 class Objective(Base):
@@ -171,6 +175,7 @@ class Objective(Base):
     code: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(Text)
     lead_officers: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)  # created by
 
 
 class Action(Base):
@@ -191,6 +196,7 @@ class Action(Base):
     success_measures: Mapped[str | None] = mapped_column(Text)
     applies_to_all: Mapped[bool] = mapped_column(Boolean, default=False)  # "ALL" recommendations
     source: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)  # created by
     recommendations: Mapped[list[Recommendation]] = relationship(secondary="action_recommendation")
     updates: Mapped[list[ActionUpdate]] = relationship(
         back_populates="action", cascade="all, delete-orphan", order_by="ActionUpdate.period_end"
@@ -203,6 +209,7 @@ class ActionRecommendation(Base):
     recommendation_id: Mapped[int] = mapped_column(
         ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True
     )
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)  # created by
 
 
 class RecommendationKpi(Base):
@@ -214,6 +221,7 @@ class RecommendationKpi(Base):
     )
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"), primary_key=True)
     note: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)  # created by
 
 
 class ActionUpdate(Base):
@@ -257,6 +265,7 @@ class Kpi(Base):
     decimals: Mapped[int] = mapped_column(Integer, default=1)
     description: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)  # created by
 
 
 class Period(Base):
@@ -267,6 +276,7 @@ class Period(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date, index=True)
     label: Mapped[str] = mapped_column(String(60))
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)  # created by
 
 
 class KpiValue(Base):
@@ -342,6 +352,16 @@ class UploadChange(Base):
     row_id: Mapped[int] = mapped_column(Integer)
     operation: Mapped[str] = mapped_column(String(10))  # insert / update
     before: Mapped[str | None] = mapped_column(Text)  # JSON of the row before (updates)
+
+
+class ColumnMapping(Base):
+    """A user's hand mapping of a workbook layout's headers, remembered by layout signature."""
+
+    __tablename__ = "column_mapping"
+    signature: Mapped[str] = mapped_column(String(64), primary_key=True)
+    family: Mapped[str] = mapped_column(String(30))
+    mapping: Mapped[str] = mapped_column(Text)  # JSON: column index -> field
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class Setting(Base):

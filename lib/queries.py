@@ -688,3 +688,16 @@ def authorities(engine: Engine) -> pd.DataFrame:
     return _frame(
         engine, "SELECT la_code, name, region, la_type FROM authority WHERE retired = :f ORDER BY name", {"f": False}
     )
+
+
+def plan_inspections(engine: Engine) -> dict[str, dict[str, Any]]:
+    """Plan code → the inspection whose recommendations it answers (for exports)."""
+    df = _frame(
+        engine,
+        "SELECT p.code, i.framework_code, i.start_date, i.body FROM plan p JOIN inspection i ON i.id = p.inspection_id",
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for row in df.itertuples(index=False):
+        start = None if row.start_date is None or pd.isna(row.start_date) else pd.Timestamp(row.start_date).date()
+        out[str(row.code)] = {"Inspection framework": row.framework_code, "Inspection start": start, "Body": row.body}
+    return out

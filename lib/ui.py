@@ -196,6 +196,8 @@ PAGES: tuple[tuple[str, str, str, str, str], ...] = (
      "Latest KPI values against targets and benchmarks, with trend charts and direction of travel."),
     ("pages/judgements.py", "Ofsted judgements", ":material/gavel:", "judgements",
      "Inspection judgements over time and beside statistical neighbours, region and England."),
+    ("pages/upload.py", "Upload returns", ":material/upload_file:", "upload",
+     "Upload monthly Excel returns, preview and confirm, see the upload history and undo."),
     ("pages/settings.py", "Settings", ":material/settings:", "settings",
      "Our authority and the RAG rule and tolerance of each KPI."),
 )
@@ -507,3 +509,191 @@ def style_grades(df: pd.DataFrame) -> Any:
         return f"background-color: {GRADE_COLOURS.get(int(match.group(1)), NEUTRAL)}; color: #1a1a1a"
 
     return df.style.map(colour)
+
+
+# --- uploads ---------------------------------------------------------------------------------------
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HISTORY_COLUMNS: dict[str, Any] = {
+    "Upload": st.column_config.NumberColumn(width="small", format="%d"),
+    "File": st.column_config.TextColumn(width="large"),
+}
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def template_bytes(url: str, version: str, lead: str | None) -> bytes:
+    from lib.returns import template
+
+    return template.template(engine_for(url), lead_officer=lead)
+
+
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def lead_officers(url: str, version: str) -> list[str]:
+    acts = queries.actions(engine_for(url))
+    return sorted(acts["lead_officer"].dropna().unique().tolist())
+
+
+def pack_filename(lead: str) -> str:
+    import re as _re
+
+    return "return-pack-" + _re.sub(r"[^a-z0-9]+", "-", lead.lower()).strip("-")[:60] + ".xlsx"
+
+
+def month_choices(as_at: dt.date, count: int = 18) -> list[Any]:
+    from lib import periods
+
+    out = []
+    year, month = as_at.year, as_at.month + 1
+    for _ in range(count):
+        if month == 0:
+            year, month = year - 1, 12
+        if month == 13:
+            year, month = year + 1, 1
+        out.append(periods.month(year, month))
+        month -= 1
+    return out
+
+
+def preview_import(url: str, data: bytes, filename: str, month: Any) -> Any:
+    """The dry-run import of a file, remembered for this session so reruns do not re-read it."""
+    import hashlib
+
+    from lib.returns import pipeline
+
+    key = ("preview", hashlib.sha256(data).hexdigest(), getattr(month, "end", None), data_version(engine_for(url)))
+    cache = st.session_state.setdefault("_previews", {})
+    if key not in cache:
+        cache.clear()
+        cache[key] = pipeline.import_bytes(engine_for(url), data, filename, dry_run=True, period=month)
+    return cache[key]
+
+
+def show_import_result(result: Any, key: str) -> None:
+    """Preview or outcome: sheets read, what would change, every problem (downloadable)."""
+    from lib.returns import report
+
+    if result.outcome == "duplicate":
+        st.info(f"Already imported as upload {result.duplicate_of}; importing it again would change nothing.",
+                icon=":material/check_circle:")
+        return
+    if result.sheets:
+        st.dataframe(
+            pd.DataFrame([{"Sheet": s.name, "Read as": s.label, "Rows": s.rows, "Header row": s.header_row,
+                           "Note": s.reason or ""} for s in result.sheets]),
+            hide_index=True, width="stretch",
+        )
+    if result.outcome == "preview":
+        st.success(result.summary_line().replace(result.filename + ": ", "This return "),
+                   icon=":material/fact_check:")
+        rows = result.change_rows()
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    errors, warnings = result.errors, [p for p in result.problems if p.severity != "error"]
+    if errors:
+        st.error(f"{len(errors)} problem(s) — nothing from this file will be stored. Fix them and upload again.",
+                 icon=":material/error:")
+    if warnings:
+        st.warning(f"{len(warnings)} warning(s) — the import is allowed; check them.", icon=":material/warning:")
+    if result.problems:
+        st.dataframe(pd.DataFrame([p.as_row() for p in result.problems]), hide_index=True, width="stretch",
+                     column_config={"Problem": st.column_config.TextColumn(width="large")})
+        st.download_button("Download the problems as a spreadsheet",
+                           report.problems_workbook(result.problems, result.sheets),
+                           file_name=f"problems-{result.filename.rsplit('.', 1)[0]}.xlsx", mime=XLSX_MIME,
+                           key=f"dl_{key}")
+    for note in result.notes:
+        st.caption(note)
+
+
+def current_user() -> str | None:
+    try:
+        user = st.user
+        return str(user.get("email") or user.get("name")) if getattr(user, "is_logged_in", False) else None
+    except Exception:
+        return None
+
+
+def confirm_import(url: str, data: bytes, filename: str, month: Any) -> None:
+    from lib.returns import pipeline
+
+    result = pipeline.import_bytes(engine_for(url), data, filename, period=month, user=current_user())
+    data_changed()
+    st.session_state.pop("_previews", None)
+    if result.outcome == "imported":
+        st.session_state["import_message"] = ("ok", result.summary_line())
+    else:
+        st.session_state["import_message"] = ("error", result.summary_line())
+
+
+def undo_upload(url: str, upload_id: int | None) -> None:
+    from lib.returns import pipeline
+    from lib.returns.commit import UndoRefused
+
+    if upload_id is None:
+        return
+    try:
+        done = pipeline.undo(engine_for(url), int(upload_id))
+        st.session_state["import_message"] = (
+            "ok", f"Undid upload {upload_id}: {done['removed']} rows removed, {done['restored']} restored.")
+    except UndoRefused as exc:
+        st.session_state["import_message"] = ("error", f"Cannot undo: {exc}")
+    data_changed()
+    st.session_state.pop("_previews", None)
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def upload_history(url: str, version: str) -> pd.DataFrame:
+    from lib.returns import pipeline
+
+    rows = pipeline.uploads(engine_for(url))
+    return pd.DataFrame(
+        [{"Upload": r["id"], "File": r["filename"], "When": r["uploaded_at"].replace("T", " "),
+          "By": r["uploaded_by"] or "", "Outcome": r["outcome"], "Added": r["added"], "Changed": r["changed"],
+          "Problems": r["problems"]} for r in rows],
+        columns=["Upload", "File", "When", "By", "Outcome", "Added", "Changed", "Problems"],
+    )
+
+
+def mapping_editor(url: str, data: bytes, filename: str, result: Any) -> None:
+    """For sheets whose headers were not understood: map columns by hand, remembered for this layout."""
+    from lib.returns import headers, pipeline
+    from lib.returns.workbook import RejectedFile, read_workbook
+
+    skipped = [s for s in result.sheets if s.family is None and s.reason and "no recognisable" in s.reason]
+    if not skipped:
+        return
+    with st.expander("Map the columns of an unrecognised sheet by hand", icon=":material/tune:"):
+        try:
+            book = read_workbook(data, filename)
+        except RejectedFile:
+            return
+        names = [s.name for s in skipped]
+        sheet_name = st.selectbox("Sheet", names, key=f"map_sheet_{result.sha256[:8]}")
+        sheet = next(s for s in book.sheets if s.name == sheet_name)
+        header_index = next((i for i, r in enumerate(sheet.rows) if sum(1 for v in r if v not in (None, "")) >= 2),
+                            None)
+        if header_index is None:
+            st.caption("This sheet has no header row to map.")
+            return
+        header = sheet.rows[header_index]
+        options = ["(ignore)", *sorted(headers.FIELDS)]
+        mapping: dict[int, str] = {}
+        cols = st.columns(3)
+        for i, cell in enumerate(header):
+            if cell in (None, ""):
+                continue
+            choice = cols[i % 3].selectbox(str(cell)[:40], options, key=f"map_{result.sha256[:8]}_{sheet_name}_{i}")
+            if choice != "(ignore)":
+                mapping[i] = choice
+        if st.button("Remember this mapping and check again", key=f"map_save_{result.sha256[:8]}"):
+            from lib.returns.parse import mapping_match
+
+            found = mapping_match(header, header_index, mapping)
+            if found is None:
+                st.error("These columns are not enough for a table: map at least a KPI reference and a value, "
+                         "or an action and a lead officer / status / RAG.")
+                return
+            pipeline.save_mapping(engine_for(url), sheet_name, header, found.family.code, mapping)
+            st.session_state.pop("_previews", None)
+            data_changed()
+            st.rerun()

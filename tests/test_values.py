@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -683,3 +684,14 @@ def test_text_helpers_never_raise(raw: object) -> None:
     ref_is_annual(raw)
     has_formula_prefix(cleaned)
     is_excel_error(raw)
+
+
+def test_long_prose_is_fast() -> None:
+    """A pasted essay in a benchmark cell must not stall an import (quadratic regex scanning)."""
+    started = time.perf_counter()
+    for text in ("a " * 20000, "May " * 8000, "England " * 5000 + "1"):
+        parse_benchmarks(text)
+        parse_value(text)
+        parse_target(text)
+        split_people(text)
+    assert time.perf_counter() - started < 2.0

@@ -31,6 +31,13 @@ def upgrade() -> None:
     with op.batch_alter_table('authority', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_authority_name'), ['name'], unique=False)
 
+    op.create_table('column_mapping',
+    sa.Column('signature', sa.String(length=64), nullable=False),
+    sa.Column('family', sa.String(length=30), nullable=False),
+    sa.Column('mapping', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('signature')
+    )
     op.create_table('framework',
     sa.Column('code', sa.String(length=30), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -49,37 +56,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('judgement_area', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_judgement_area_area_key'), ['area_key'], unique=False)
-
-    op.create_table('kpi',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('ref', sa.String(length=40), nullable=False),
-    sa.Column('name', sa.Text(), nullable=False),
-    sa.Column('theme', sa.String(length=120), nullable=True),
-    sa.Column('kpi_type', sa.String(length=20), nullable=True),
-    sa.Column('unit', sa.String(length=20), nullable=False),
-    sa.Column('polarity', sa.String(length=10), nullable=False),
-    sa.Column('polarity_reported', sa.String(length=60), nullable=True),
-    sa.Column('rag_rule', sa.String(length=30), nullable=False),
-    sa.Column('amber_tolerance', sa.Float(), nullable=False),
-    sa.Column('owner', sa.String(length=200), nullable=True),
-    sa.Column('frequency', sa.String(length=20), nullable=True),
-    sa.Column('decimals', sa.Integer(), nullable=False),
-    sa.Column('description', sa.Text(), nullable=True),
-    sa.Column('source', sa.Text(), nullable=True),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('ref')
-    )
-    op.create_table('period',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('start_date', sa.Date(), nullable=False),
-    sa.Column('end_date', sa.Date(), nullable=False),
-    sa.Column('label', sa.String(length=60), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('kind', 'start_date', 'end_date')
-    )
-    with op.batch_alter_table('period', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_period_end_date'), ['end_date'], unique=False)
 
     op.create_table('setting',
     sa.Column('key', sa.String(length=80), nullable=False),
@@ -102,25 +78,6 @@ def upgrade() -> None:
     with op.batch_alter_table('upload', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_upload_sha256'), ['sha256'], unique=False)
 
-    op.create_table('benchmark',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kpi_id', sa.Integer(), nullable=False),
-    sa.Column('comparator', sa.String(length=80), nullable=False),
-    sa.Column('period_id', sa.Integer(), nullable=False),
-    sa.Column('value', sa.Float(), nullable=False),
-    sa.Column('year_label', sa.String(length=40), nullable=True),
-    sa.Column('source', sa.String(length=80), nullable=False),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('upload_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['kpi_id'], ['kpi.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['period_id'], ['period.id'], ),
-    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('kpi_id', 'comparator', 'period_id', 'source')
-    )
-    with op.batch_alter_table('benchmark', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_benchmark_kpi_id'), ['kpi_id'], unique=False)
-
     op.create_table('grade_scale',
     sa.Column('framework_code', sa.String(length=30), nullable=False),
     sa.Column('score', sa.Integer(), nullable=False),
@@ -142,41 +99,55 @@ def upgrade() -> None:
     sa.Column('graded', sa.Boolean(), nullable=False),
     sa.Column('source', sa.Text(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['authority_code'], ['authority.la_code'], ),
     sa.ForeignKeyConstraint(['framework_code'], ['framework.code'], ),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('authority_code', 'framework_code', 'start_date', 'body')
     )
     with op.batch_alter_table('inspection', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inspection_authority_code'), ['authority_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inspection_upload_id'), ['upload_id'], unique=False)
 
-    op.create_table('kpi_value',
+    op.create_table('kpi',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kpi_id', sa.Integer(), nullable=False),
-    sa.Column('authority_code', sa.String(length=3), nullable=False),
-    sa.Column('period_id', sa.Integer(), nullable=False),
-    sa.Column('value', sa.Float(), nullable=True),
-    sa.Column('value_text', sa.Text(), nullable=True),
-    sa.Column('missing_reason', sa.String(length=60), nullable=True),
-    sa.Column('target', sa.Float(), nullable=True),
-    sa.Column('target_text', sa.Text(), nullable=True),
-    sa.Column('rag_reported', sa.String(length=20), nullable=True),
-    sa.Column('rag_reported_text', sa.String(length=40), nullable=True),
-    sa.Column('commentary', sa.Text(), nullable=True),
-    sa.Column('upload_id', sa.Integer(), nullable=True),
-    sa.Column('source_sheet', sa.String(length=120), nullable=True),
-    sa.Column('source_cell', sa.String(length=20), nullable=True),
+    sa.Column('ref', sa.String(length=40), nullable=False),
+    sa.Column('name', sa.Text(), nullable=False),
+    sa.Column('theme', sa.String(length=120), nullable=True),
+    sa.Column('kpi_type', sa.String(length=20), nullable=True),
+    sa.Column('unit', sa.String(length=20), nullable=False),
+    sa.Column('polarity', sa.String(length=10), nullable=False),
+    sa.Column('polarity_reported', sa.String(length=60), nullable=True),
+    sa.Column('rag_rule', sa.String(length=30), nullable=False),
+    sa.Column('amber_tolerance', sa.Float(), nullable=False),
+    sa.Column('owner', sa.String(length=200), nullable=True),
+    sa.Column('frequency', sa.String(length=20), nullable=True),
+    sa.Column('decimals', sa.Integer(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
     sa.Column('source', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['authority_code'], ['authority.la_code'], ),
-    sa.ForeignKeyConstraint(['kpi_id'], ['kpi.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['period_id'], ['period.id'], ),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('kpi_id', 'authority_code', 'period_id')
+    sa.UniqueConstraint('ref')
     )
-    with op.batch_alter_table('kpi_value', schema=None) as batch_op:
-        batch_op.create_index('ix_kpi_value_kpi_auth', ['kpi_id', 'authority_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_kpi_value_upload_id'), ['upload_id'], unique=False)
+    with op.batch_alter_table('kpi', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_kpi_upload_id'), ['upload_id'], unique=False)
+
+    op.create_table('period',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=False),
+    sa.Column('label', sa.String(length=60), nullable=False),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('kind', 'start_date', 'end_date')
+    )
+    with op.batch_alter_table('period', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_period_end_date'), ['end_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_period_upload_id'), ['upload_id'], unique=False)
 
     op.create_table('statistical_neighbour',
     sa.Column('la_code', sa.String(length=3), nullable=False),
@@ -206,6 +177,25 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('upload_id')
     )
+    op.create_table('benchmark',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kpi_id', sa.Integer(), nullable=False),
+    sa.Column('comparator', sa.String(length=80), nullable=False),
+    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Float(), nullable=False),
+    sa.Column('year_label', sa.String(length=40), nullable=True),
+    sa.Column('source', sa.String(length=80), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['kpi_id'], ['kpi.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['period_id'], ['period.id'], ),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('kpi_id', 'comparator', 'period_id', 'source')
+    )
+    with op.batch_alter_table('benchmark', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_benchmark_kpi_id'), ['kpi_id'], unique=False)
+
     op.create_table('judgement',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('inspection_id', sa.Integer(), nullable=False),
@@ -217,13 +207,44 @@ def upgrade() -> None:
     sa.Column('grade', sa.String(length=120), nullable=True),
     sa.Column('score', sa.Integer(), nullable=True),
     sa.Column('source', sa.Text(), nullable=True),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['inspection_id'], ['inspection.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['parent_id'], ['judgement.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('judgement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_judgement_area_key'), ['area_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_judgement_inspection_id'), ['inspection_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_judgement_upload_id'), ['upload_id'], unique=False)
+
+    op.create_table('kpi_value',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kpi_id', sa.Integer(), nullable=False),
+    sa.Column('authority_code', sa.String(length=3), nullable=False),
+    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Float(), nullable=True),
+    sa.Column('value_text', sa.Text(), nullable=True),
+    sa.Column('missing_reason', sa.String(length=60), nullable=True),
+    sa.Column('target', sa.Float(), nullable=True),
+    sa.Column('target_text', sa.Text(), nullable=True),
+    sa.Column('rag_reported', sa.String(length=20), nullable=True),
+    sa.Column('rag_reported_text', sa.String(length=40), nullable=True),
+    sa.Column('commentary', sa.Text(), nullable=True),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
+    sa.Column('source_sheet', sa.String(length=120), nullable=True),
+    sa.Column('source_cell', sa.String(length=20), nullable=True),
+    sa.Column('source', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['authority_code'], ['authority.la_code'], ),
+    sa.ForeignKeyConstraint(['kpi_id'], ['kpi.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['period_id'], ['period.id'], ),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('kpi_id', 'authority_code', 'period_id')
+    )
+    with op.batch_alter_table('kpi_value', schema=None) as batch_op:
+        batch_op.create_index('ix_kpi_value_kpi_auth', ['kpi_id', 'authority_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_kpi_value_upload_id'), ['upload_id'], unique=False)
 
     op.create_table('plan',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -235,11 +256,16 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=80), nullable=True),
     sa.Column('oversight', sa.Text(), nullable=True),
     sa.Column('source', sa.Text(), nullable=True),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['authority_code'], ['authority.la_code'], ),
     sa.ForeignKeyConstraint(['inspection_id'], ['inspection.id'], ),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
+    with op.batch_alter_table('plan', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_upload_id'), ['upload_id'], unique=False)
+
     op.create_table('recommendation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('inspection_id', sa.Integer(), nullable=False),
@@ -250,12 +276,15 @@ def upgrade() -> None:
     sa.Column('addressed_to', sa.String(length=200), nullable=True),
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('source', sa.Text(), nullable=True),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['inspection_id'], ['inspection.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('inspection_id', 'number')
     )
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recommendation_inspection_id'), ['inspection_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_recommendation_upload_id'), ['upload_id'], unique=False)
 
     op.create_table('objective',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -263,18 +292,28 @@ def upgrade() -> None:
     sa.Column('code', sa.String(length=20), nullable=False),
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('lead_officers', sa.Text(), nullable=True),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('plan_id', 'code')
     )
+    with op.batch_alter_table('objective', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_objective_upload_id'), ['upload_id'], unique=False)
+
     op.create_table('recommendation_kpi',
     sa.Column('recommendation_id', sa.Integer(), nullable=False),
     sa.Column('kpi_id', sa.Integer(), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['kpi_id'], ['kpi.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['recommendation_id'], ['recommendation.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
     sa.PrimaryKeyConstraint('recommendation_id', 'kpi_id')
     )
+    with op.batch_alter_table('recommendation_kpi', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recommendation_kpi_upload_id'), ['upload_id'], unique=False)
+
     op.create_table('action',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
@@ -291,21 +330,29 @@ def upgrade() -> None:
     sa.Column('success_measures', sa.Text(), nullable=True),
     sa.Column('applies_to_all', sa.Boolean(), nullable=False),
     sa.Column('source', sa.Text(), nullable=True),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['objective_id'], ['objective.id'], ),
     sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('plan_id', 'ref')
     )
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_action_plan_id'), ['plan_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_upload_id'), ['upload_id'], unique=False)
 
     op.create_table('action_recommendation',
     sa.Column('action_id', sa.Integer(), nullable=False),
     sa.Column('recommendation_id', sa.Integer(), nullable=False),
+    sa.Column('upload_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['action_id'], ['action.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['recommendation_id'], ['recommendation.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['upload_id'], ['upload.id'], ),
     sa.PrimaryKeyConstraint('action_id', 'recommendation_id')
     )
+    with op.batch_alter_table('action_recommendation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_recommendation_upload_id'), ['upload_id'], unique=False)
+
     op.create_table('action_update',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('action_id', sa.Integer(), nullable=False),
@@ -341,58 +388,79 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_action_update_action_id'))
 
     op.drop_table('action_update')
+    with op.batch_alter_table('action_recommendation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_recommendation_upload_id'))
+
     op.drop_table('action_recommendation')
     with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_upload_id'))
         batch_op.drop_index(batch_op.f('ix_action_plan_id'))
 
     op.drop_table('action')
+    with op.batch_alter_table('recommendation_kpi', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recommendation_kpi_upload_id'))
+
     op.drop_table('recommendation_kpi')
+    with op.batch_alter_table('objective', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_objective_upload_id'))
+
     op.drop_table('objective')
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recommendation_upload_id'))
         batch_op.drop_index(batch_op.f('ix_recommendation_inspection_id'))
 
     op.drop_table('recommendation')
+    with op.batch_alter_table('plan', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_upload_id'))
+
     op.drop_table('plan')
+    with op.batch_alter_table('kpi_value', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_kpi_value_upload_id'))
+        batch_op.drop_index('ix_kpi_value_kpi_auth')
+
+    op.drop_table('kpi_value')
     with op.batch_alter_table('judgement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_judgement_upload_id'))
         batch_op.drop_index(batch_op.f('ix_judgement_inspection_id'))
         batch_op.drop_index(batch_op.f('ix_judgement_area_key'))
 
     op.drop_table('judgement')
+    with op.batch_alter_table('benchmark', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_benchmark_kpi_id'))
+
+    op.drop_table('benchmark')
     op.drop_table('upload_file')
     with op.batch_alter_table('upload_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_upload_change_upload_id'))
 
     op.drop_table('upload_change')
     op.drop_table('statistical_neighbour')
-    with op.batch_alter_table('kpi_value', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_kpi_value_upload_id'))
-        batch_op.drop_index('ix_kpi_value_kpi_auth')
+    with op.batch_alter_table('period', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_period_upload_id'))
+        batch_op.drop_index(batch_op.f('ix_period_end_date'))
 
-    op.drop_table('kpi_value')
+    op.drop_table('period')
+    with op.batch_alter_table('kpi', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_kpi_upload_id'))
+
+    op.drop_table('kpi')
     with op.batch_alter_table('inspection', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inspection_upload_id'))
         batch_op.drop_index(batch_op.f('ix_inspection_authority_code'))
 
     op.drop_table('inspection')
     op.drop_table('grade_scale')
-    with op.batch_alter_table('benchmark', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_benchmark_kpi_id'))
-
-    op.drop_table('benchmark')
     with op.batch_alter_table('upload', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_upload_sha256'))
 
     op.drop_table('upload')
     op.drop_table('setting')
-    with op.batch_alter_table('period', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_period_end_date'))
-
-    op.drop_table('period')
-    op.drop_table('kpi')
     with op.batch_alter_table('judgement_area', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_judgement_area_area_key'))
 
     op.drop_table('judgement_area')
     op.drop_table('framework')
+    op.drop_table('column_mapping')
     with op.batch_alter_table('authority', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_authority_name'))
 

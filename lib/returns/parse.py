@@ -1,0 +1,786 @@
+"""Turn a read workbook into records and problems: every problem, not the first.
+
+Sheet by sheet: fill merged cells, find the header row, then walk the rows below it,
+skipping blank rows and repeated headers, taking banner rows (``SAFEGUARDING``,
+``Objective One: ...``) as context and full-width commentary rows as the previous KPI's
+commentary. Values go through :mod:`lib.values` and periods through :mod:`lib.periods`,
+so "44.0% (G)", "n/a", "Sept 17" and "Academic Year 2015/16" mean the same here as in
+the sample data. Nothing touches the database: what the database knows arrives as a
+:class:`Context`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lib import config, periods, values, vocab
+from lib.returns import headers
+from lib.returns.records import (
+    ActionRecord,
+    BenchmarkRecord,
+    InspectionKey,
+    JudgementRecord,
+    KpiRecord,
+    Loc,
+    ParsedReturn,
+    RecommendationRecord,
+    SheetReport,
+    ValueRecord,
+)
+from lib.returns.workbook import Sheet, Workbook
+
+NEW_MEASURE = "new measure"
+
+
+@dataclass
+class Context:
+    """What the database already knows, for matching and checks."""
+
+    authority: str = config.DEFAULT_AUTHORITY
+    authorities: dict[str, str] = field(default_factory=dict)  # code -> name
+    kpi_units: dict[str, str] = field(default_factory=dict)  # ref -> unit
+    kpi_names: dict[str, str] = field(default_factory=dict)  # lower-case name -> ref
+    kpi_typical: dict[str, float] = field(default_factory=dict)  # ref -> median |value| of history
+    plan_refs: dict[str, set[str]] = field(default_factory=dict)  # plan code -> action refs
+    today: dt.date = field(default_factory=dt.date.today)
+    period_hint: periods.Period | None = None  # the month a return is for, when the file does not say
+    mappings: dict[str, dict[int, str]] = field(default_factory=dict)  # layout signature -> column mapping
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return values.clean_text(value)
+
+
+def fill_merged(sheet: Sheet) -> list[list[object]]:
+    """Copy each merged range's top-left value into every cell of the range."""
+    rows = [list(r) for r in sheet.rows]
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 >= len(rows):
+            continue
+        top = rows[r0][c0] if c0 < len(rows[r0]) else None
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    row[c] = top
+    return rows
+
+
+def _nonempty(row: list[object]) -> list[tuple[int, object]]:
+    return [(c, v) for c, v in enumerate(row) if v is not None and str(v).strip() != ""]
+
+
+_MONTH_IN_TEXT = re.compile(
+    r"(?i)\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|"
+    r"nov(ember)?|dec(ember)?)[\s\-_]*((19|20)?\d{2})\b"
+)
+_ISO_MONTH = re.compile(r"\b((?:19|20)\d{2})[-_.](0[1-9]|1[0-2])\b")
+
+
+def period_from_text(text: str) -> periods.Period | None:
+    """A month named in a title or file name ("Progress as at June 2019", "return_2019-06.xlsx")."""
+    iso = _ISO_MONTH.search(text)
+    if iso:
+        return periods.month(int(iso.group(1)), int(iso.group(2)))
+    found = _MONTH_IN_TEXT.search(text)
+    if found:
+        return periods.parse_month_header(found.group(0).replace("_", " "))
+    return None
+
+
+class SheetParser:
+    """Parse one sheet given its header match."""
+
+    def __init__(self, out: ParsedReturn, ctx: Context, sheet: Sheet, rows: list[list[object]],
+                 match: headers.HeaderMatch, sheet_period: periods.Period | None) -> None:
+        self.out, self.ctx, self.sheet, self.rows, self.match = out, ctx, sheet, rows, match
+        self.cols = {f: c for c, f in match.columns.items()}
+        self.sheet_period = sheet_period
+        self.header_norm = [headers.normalise(v) for v in rows[match.row]]
+        self.context_label: str | None = self.banner_above()
+        self.count = 0
+        self.skipped_blank = 0
+
+    # helpers -------------------------------------------------------------------------------
+    def banner_above(self) -> str | None:
+        """A section label just above the header ("SAFEGUARDING") applies to the rows below it."""
+        for row in reversed(self.rows[: self.match.row]):
+            cells = _nonempty(row)
+            if not cells:
+                continue
+            text = _text(cells[0][1]).strip("# ")
+            if len(cells) == 1 and text.isupper() and len(text) <= 60:
+                return text.capitalize()
+            return None
+        return None
+
+    def loc(self, row: int, fld: str | None = None, col: int | None = None) -> Loc:
+        if col is None and fld is not None:
+            col = self.cols.get(fld)
+        return Loc(self.sheet.name, row, col)
+
+    def raw(self, row: list[object], fld: str) -> object:
+        col = self.cols.get(fld)
+        if col is None or col >= len(row):
+            return None
+        return row[col]
+
+    def text(self, row: list[object], fld: str) -> str:
+        return _text(self.raw(row, fld))
+
+    def check_cell(self, r: int, c: int | None) -> bool:
+        """Excel errors and formulas without a cached value are refused, with the cell named."""
+        if c is None:
+            return True
+        if (r, c) in self.sheet.error_cells:
+            self.out.problem(Loc(self.sheet.name, r, c),
+                             f"the cell holds the Excel error {self.sheet.error_cells[(r, c)]}; type the value")
+            return False
+        if (r, c) in self.sheet.formula_cells and (r >= len(self.rows) or c >= len(self.rows[r])
+                                                   or self.rows[r][c] is None):
+            self.out.problem(Loc(self.sheet.name, r, c),
+                             "the cell is a formula with no saved result; paste the value instead of the formula")
+            return False
+        return True
+
+    def long_text(self, r: int, fld: str, text: str) -> str:
+        if len(text) > config.MAX_TEXT_CHARS:
+            self.out.problem(self.loc(r, fld), f"the text is {len(text):,} characters; the limit is "
+                             f"{config.MAX_TEXT_CHARS:,}: shorten it")
+        return text
+
+    def is_repeat_header(self, row: list[object]) -> bool:
+        norm = [headers.normalise(v) for v in row]
+        same = sum(1 for a, b in zip(norm, self.header_norm, strict=False) if a and a == b)
+        return same >= max(2, len([h for h in self.header_norm if h]) // 2)
+
+    def banner(self, row: list[object]) -> str | None:
+        """A section row: one distinct text across the row (merged or alone), no data fields."""
+        cells = _nonempty(row)
+        if not cells:
+            return None
+        texts = {_text(v) for _, v in cells}
+        if len(texts) == 1 and (len(cells) == 1 or len(cells) >= max(2, len(self.header_norm) - 1)):
+            text = texts.pop()
+            data_cols = {c for f, c in self.cols.items() if f in ("value", "target", "status", "rag", "lead", "due")}
+            if len(cells) == 1 and cells[0][0] in data_cols:
+                return None
+            return text
+        return None
+
+    def rows_below(self) -> Iterable[tuple[int, list[object]]]:
+        for r in range(self.match.row + 1, len(self.rows)):
+            row = self.rows[r]
+            if not _nonempty(row):
+                continue
+            if self.is_repeat_header(row):
+                continue
+            yield r, row
+
+    def exact_period(self, r: int, row: list[object]) -> periods.Period | None:
+        """Our export's exact period columns (kind, start, end) rebuild the period as stored."""
+        kind = self.text(row, "period_kind")
+        if not (kind and self.raw(row, "period_start") is not None and self.raw(row, "period_end") is not None):
+            return None
+        if kind not in vocab.PERIOD_KINDS:
+            self.out.problem(self.loc(r, "period_kind"), f"period kind '{kind}' is not one of "
+                             f"{', '.join(vocab.PERIOD_KINDS)}")
+            return None
+        try:
+            start = periods.parse_date(self.raw(row, "period_start"))
+            end = periods.parse_date(self.raw(row, "period_end"))
+        except periods.PeriodError as exc:
+            self.out.problem(self.loc(r, "period_start"), f"cannot read the period dates: {exc}")
+            return None
+        label = self.text(row, "period") or periods.span(start, end).label
+        return periods.Period(end=end, start=start, kind=kind, label=label)
+
+    def row_period(self, r: int, row: list[object], *, required: bool) -> periods.Period | None:
+        exact = self.exact_period(r, row)
+        if exact is not None:
+            return self.future_check(r, exact)
+        raw = self.raw(row, "period")
+        if raw is not None and _text(raw):
+            try:
+                kind = self.text(row, "period_kind") or None
+                period = periods.parse_period(raw, hint=kind if kind in vocab.PERIOD_KINDS else None)
+            except periods.PeriodError as exc:
+                self.out.problem(self.loc(r, "period"), f"cannot read the period: {exc}")
+                return None
+            return self.future_check(r, period)
+        if self.sheet_period is not None:
+            return self.future_check(r, self.sheet_period)
+        if required:
+            self.out.problem(self.loc(r), "no period: add a Period (or Month) column, or name the month in the "
+                             "sheet title or file name")
+        return None
+
+    def future_check(self, r: int, period: periods.Period) -> periods.Period | None:
+        if period.end > self.ctx.today + dt.timedelta(days=45):
+            self.out.problem(self.loc(r, "period"), f"the period {period.label} is in the future")
+            return None
+        return period
+
+    # KPI families ------------------------------------------------------------------------------
+    def kpi_ref(self, r: int, row: list[object]) -> tuple[str | None, str | None]:
+        col = self.cols.get("ref")
+        cells: list[object] = []
+        if col is not None:
+            cells = [row[col] if col < len(row) else None]
+            nxt = col + 1
+            blank_header = not (self.header_norm[nxt] if nxt < len(self.header_norm) else "")
+            if nxt < len(row) and nxt not in self.match.columns and blank_header:
+                cells.append(row[nxt])
+        kind, ref = values.parse_ref(cells) if cells else (None, None)
+        if ref and not looks_like_ref(ref):
+            self.out.problem(self.loc(r, "ref"), f"'{ref[:40]}' does not look like a KPI reference (e.g. FS/S6)")
+            return None, None
+        name = self.text(row, "name") or None
+        if not ref and name:
+            ref = self.ctx.kpi_names.get(name.lower())
+        return ref, kind
+
+    def kpi_record(self, r: int, row: list[object], ref: str, kind: str | None) -> KpiRecord:
+        rec = self.out.kpis.get(ref)
+        if rec is None:
+            rec = KpiRecord(ref=ref, loc=self.loc(r, "ref"))
+            self.out.kpis[ref] = rec
+        name = self.text(row, "name")
+        if name:
+            rec.name = rec.name or name
+        polarity_text = self.text(row, "polarity")
+        if polarity_text:
+            pol = vocab.normalise_polarity(polarity_text)
+            if pol is None:
+                self.out.problem(self.loc(r, "polarity"), f"polarity '{polarity_text}' is not one of higher is "
+                                 "better, lower is better, monitor")
+            else:
+                rec.polarity, rec.polarity_reported = pol, polarity_text
+        unit = self.text(row, "unit").lower()
+        if unit:
+            if unit in ("%", "percentage", "per cent"):
+                unit = "percent"
+            if unit not in vocab.UNITS:
+                self.out.problem(self.loc(r, "unit"), f"unit '{unit}' is not one of {', '.join(vocab.UNITS)}")
+            else:
+                rec.unit = unit
+        theme = self.text(row, "theme") or self.context_label
+        if theme:
+            rec.theme = rec.theme or theme
+        if kind or self.text(row, "kpi_type"):
+            rec.kpi_type = kind or self.text(row, "kpi_type")
+        for fld, attr in (("owner", "owner"), ("frequency", "frequency")):
+            text = self.text(row, fld)
+            if text:
+                setattr(rec, attr, text)
+        rule = self.text(row, "rag_rule")
+        if rule:
+            rule = rule.lower().replace(" ", "_")
+            if rule not in ("tolerance", "targeted_improvement"):
+                self.out.problem(self.loc(r, "rag_rule"), f"RAG rule '{rule}' is not tolerance or "
+                                 "targeted_improvement")
+            else:
+                rec.rag_rule = rule
+        for fld, attr, conv in (("tolerance", "tolerance", float), ("decimals", "decimals", int)):
+            raw = self.raw(row, fld)
+            if raw is not None and _text(raw):
+                try:
+                    setattr(rec, attr, conv(float(str(raw).strip().rstrip("%"))))
+                except ValueError:
+                    self.out.problem(self.loc(r, fld), f"'{_text(raw)}' is not a number")
+        return rec
+
+    def unit_of(self, ref: str) -> str | None:
+        rec = self.out.kpis.get(ref)
+        return (rec.unit if rec and rec.unit else None) or self.ctx.kpi_units.get(ref)
+
+    def authority_of(self, r: int, row: list[object]) -> str | None:
+        code = self.text(row, "authority")
+        if code:
+            code = code.split(".")[0].zfill(3)
+            if self.ctx.authorities and code not in self.ctx.authorities:
+                self.out.problem(self.loc(r, "authority"), f"unknown local authority code '{code}'")
+                return None
+            return code
+        name = self.text(row, "authority_name")
+        if name:
+            for c, n in self.ctx.authorities.items():
+                if n.lower() == name.lower():
+                    return c
+            self.out.problem(self.loc(r, "authority_name"), f"unknown local authority '{name}'")
+            return None
+        return self.ctx.authority
+
+    def value_fields(self, r: int, c: int | None, raw: object, ref: str) -> dict[str, Any] | None:
+        if not self.check_cell(r, c):
+            return None
+        pct = c is not None and (r, c) in self.sheet.percent_cells
+        unit = self.unit_of(ref)
+        parsed = values.parse_value(raw, percent_format=pct, unit=unit)
+        if values.is_excel_error(parsed.text):
+            self.out.problem(Loc(self.sheet.name, r, c), f"the cell holds the Excel error {parsed.text}")
+            return None
+        if parsed.missing_reason == "not a number":
+            self.out.problem(Loc(self.sheet.name, r, c), f"'{parsed.text[:60]}' is not a number or a recognised "
+                             "missing-value marker (n/a, -, TBC, Not available)")
+            return None
+        if parsed.value is not None and unit == "percent" and not parsed.is_percent:
+            typical = self.ctx.kpi_typical.get(ref)
+            if values.percent_scale_suspect(parsed.value, unit) and (typical is None or typical > 1.5):
+                self.out.problem(Loc(self.sheet.name, r, c), f"{parsed.text} looks like a fraction where percentage "
+                                 f"points are expected (for 44% type 44 or 44%, not 0.44)")
+                return None
+        if (ref not in self.out.kpis or not self.out.kpis[ref].unit) and parsed.is_percent \
+                and ref not in self.ctx.kpi_units:
+            self.out.kpis.setdefault(ref, KpiRecord(ref=ref, loc=Loc(self.sheet.name, r, c))).unit = "percent"
+        rag_text = None
+        if parsed.reported_rag:
+            rag_text = parsed.text.replace("(", " ").replace(")", " ").split()[-1]
+        return {
+            "value": parsed.value,
+            "value_text": parsed.text or None,
+            "missing_reason": parsed.missing_reason,
+            "rag_reported": parsed.reported_rag,
+            "rag_reported_text": rag_text,
+        }
+
+    def target_fields(self, r: int, row: list[object]) -> dict[str, Any]:
+        col = self.cols.get("target")
+        raw = self.raw(row, "target")
+        if col is None or raw is None or not _text(raw):
+            return {"target": None, "target_text": None}
+        if not self.check_cell(r, col):
+            return {"target": None, "target_text": None}
+        target = values.parse_target(raw, percent_format=(r, col) in self.sheet.percent_cells)
+        return {"target": target.value, "target_text": target.text or None}
+
+    def parse_kpi_values(self) -> None:
+        last: ValueRecord | None = None
+        for r, row in self.rows_below():
+            banner = self.banner(row)
+            if banner:
+                if last is not None and len(banner) >= 40:
+                    last.fields["commentary"] = self.long_text(r, "commentary", banner)
+                else:
+                    label = banner.strip("# ")
+                    self.context_label = label.capitalize() if label.isupper() else label
+                continue
+            ref, kind = self.kpi_ref(r, row)
+            if not ref:
+                self.out.problem(self.loc(r, "ref"), "no KPI reference: give the Ref (or the exact KPI name)")
+                continue
+            self.kpi_record(r, row, ref, kind)
+            authority = self.authority_of(r, row)
+            period = self.row_period(r, row, required=True)
+            col = self.cols.get("value")
+            raw_value = self.raw(row, "value")
+            if (raw_value is None or _text(raw_value) == "") and not self.text(row, "commentary") \
+                    and not self.text(row, "rag") and "previous" not in self.cols:
+                self.skipped_blank += 1  # a pre-filled template row nobody filled in
+                continue
+            fields = self.value_fields(r, col, raw_value, ref)
+            if authority is None or period is None or fields is None:
+                continue
+            fields.update(self.target_fields(r, row))
+            rag_cell = self.text(row, "rag")
+            if rag_cell:
+                level = vocab.normalise_rag(rag_cell)
+                if level is None:
+                    self.out.problem(self.loc(r, "rag"), f"'{rag_cell}' is not a RAG rating (Green, Amber, Red, "
+                                     "Green Amber, Red Amber, Blue, or G/A/R)")
+                else:
+                    fields["rag_reported"], fields["rag_reported_text"] = level, rag_cell
+            commentary = self.text(row, "commentary")
+            fields["commentary"] = self.long_text(r, "commentary", commentary) if commentary else None
+            fields["source_sheet"], fields["source_cell"] = self.sheet.name, Loc(self.sheet.name, r, col).cell
+            last = ValueRecord(ref, authority, period, fields, Loc(self.sheet.name, r, col))
+            self.out.values.append(last)
+            self.count += 1
+            self.previous_value(r, row, ref, authority, period)
+            self.benchmark_cell(r, row, ref)
+
+    def previous_value(self, r: int, row: list[object], ref: str, authority: str, period: periods.Period) -> None:
+        col = self.cols.get("previous")
+        raw = self.raw(row, "previous")
+        if col is None or raw is None or not _text(raw):
+            return
+        fields = self.value_fields(r, col, raw, ref)
+        if fields is None:
+            return
+        prev = shift_year(period)
+        fields.update({"target": None, "target_text": None, "commentary": None, "source_sheet": self.sheet.name,
+                       "source_cell": Loc(self.sheet.name, r, col).cell})
+        self.out.values.append(ValueRecord(ref, authority, prev, fields, Loc(self.sheet.name, r, col)))
+
+    def benchmark_cell(self, r: int, row: list[object], ref: str) -> None:
+        text = self.text(row, "benchmark")
+        if not text:
+            return
+        for bench in values.parse_benchmarks(text):
+            if not bench.year_label:
+                self.out.problem(self.loc(r, "benchmark"), f"benchmark {bench.comparator} {bench.value} has no year; "
+                                 "add it in brackets, e.g. (2016/17, LAIT)", "warning")
+                continue
+            try:
+                period = periods.parse_year_label(bench.year_label)
+            except periods.PeriodError:
+                self.out.problem(self.loc(r, "benchmark"), f"cannot read the benchmark year '{bench.year_label}'",
+                                 "warning")
+                continue
+            self.out.benchmarks.append(BenchmarkRecord(ref, bench.comparator, period, bench.value, bench.year_label,
+                                                       bench.source or "", text, self.loc(r, "benchmark")))
+
+    def parse_kpi_wide(self) -> None:
+        for r, row in self.rows_below():
+            ref, kind = self.kpi_ref(r, row)
+            if not ref:
+                banner = self.banner(row)
+                if banner:
+                    self.context_label = banner
+                    continue
+                self.out.problem(self.loc(r, "ref"), "no KPI reference: give the Ref (or the exact KPI name)")
+                continue
+            self.kpi_record(r, row, ref, kind)
+            target = self.target_fields(r, row)
+            authority = self.authority_of(r, row)
+            if authority is None:
+                continue
+            for col, month in self.match.months.items():
+                raw = row[col] if col < len(row) else None
+                if raw is None or _text(raw) == "":
+                    continue
+                checked = self.future_check(r, month)
+                if checked is None:
+                    continue
+                fields = self.value_fields(r, col, raw, ref)
+                if fields is None:
+                    continue
+                fields.update(target)
+                fields.update({"commentary": None, "source_sheet": self.sheet.name,
+                               "source_cell": Loc(self.sheet.name, r, col).cell})
+                self.out.values.append(ValueRecord(ref, authority, month, fields, Loc(self.sheet.name, r, col)))
+                self.count += 1
+
+    def parse_definitions(self) -> None:
+        for r, row in self.rows_below():
+            ref, kind = self.kpi_ref(r, row)
+            if not ref:
+                self.out.problem(self.loc(r, "ref"), "no KPI reference")
+                continue
+            self.kpi_record(r, row, ref, kind)
+            self.count += 1
+
+    def parse_benchmarks(self) -> None:
+        for r, row in self.rows_below():
+            ref = self.text(row, "ref")
+            comparator = self.text(row, "comparator")
+            try:
+                value = float(str(self.raw(row, "value")).replace(",", ""))
+            except (TypeError, ValueError):
+                self.out.problem(self.loc(r, "value"), "benchmark value is not a number")
+                continue
+            year = self.text(row, "year") or None
+            kind = self.text(row, "period_kind") or None
+            try:
+                exact = self.exact_period(r, row) if kind else None
+                period = exact if exact is not None else periods.parse_year_label(year)
+            except periods.PeriodError as exc:
+                self.out.problem(self.loc(r, "year"), f"cannot read the benchmark period: {exc}")
+                continue
+            self.out.benchmarks.append(BenchmarkRecord(ref, comparator, period, value, year,
+                                                       self.text(row, "source"), None, self.loc(r, "value")))
+            self.count += 1
+
+    # inspections -----------------------------------------------------------------------------
+    def inspection_key(self, r: int, row: list[object]) -> InspectionKey | None:
+        authority = self.authority_of(r, row)
+        framework = self.text(row, "framework").lower()
+        if not framework:
+            self.out.problem(self.loc(r, "framework"), "no framework")
+            return None
+        start = None
+        raw = self.raw(row, "inspection_start")
+        if raw is not None and _text(raw):
+            try:
+                start = periods.parse_date(raw)
+            except periods.PeriodError as exc:
+                self.out.problem(self.loc(r, "inspection_start"), f"cannot read the date: {exc}")
+                return None
+        if authority is None:
+            return None
+        return InspectionKey(authority, framework, start, self.text(row, "body") or "Local authority")
+
+    def parse_judgements(self) -> None:
+        for r, row in self.rows_below():
+            key = self.inspection_key(r, row)
+            if key is None:
+                continue
+            dates = {}
+            for fld in ("published", "inspection_end"):
+                raw = self.raw(row, fld)
+                try:
+                    dates[fld] = periods.parse_date(raw) if raw is not None and _text(raw) else None
+                except periods.PeriodError:
+                    dates[fld] = None
+            self.out.judgements.append(JudgementRecord(
+                key, self.text(row, "area"), self.text(row, "grade") or None, self.text(row, "section_name") or None,
+                self.text(row, "parent_area") or None, self.loc(r), dates["published"], dates["inspection_end"]))
+            self.count += 1
+
+    def parse_recommendations(self) -> None:
+        for r, row in self.rows_below():
+            key = self.inspection_key(r, row)
+            if key is None:
+                continue
+            self.out.recommendations.append(RecommendationRecord(
+                key, self.text(row, "number"), self.text(row, "text"), self.text(row, "timeframe") or None,
+                self.text(row, "kind") or "recommendation", self.loc(r), self.text(row, "addressed_to") or None))
+            self.count += 1
+
+    # actions ---------------------------------------------------------------------------------------
+    def parse_actions(self, default_plan: str | None) -> None:
+        positions: dict[str, int] = {}
+        rec_numbers: dict[str, str] = {}
+        for r, row in self.rows_below():
+            banner = self.banner(row)
+            ref = self.text(row, "action_ref")
+            text_ = self.text(row, "action_text")
+            if banner and not ref:
+                self.context_label = banner
+                continue
+            if not (ref or text_ or self.text(row, "title")):
+                continue
+            recs, rec_texts = self.recommendation_cell(self.text(row, "recommendations"), rec_numbers)
+            if ref and not re.match(r"^[A-Za-z]{0,4}\d+(\.\d+)*[a-z]?$", ref) and not text_:
+                # an action-ref column holding text (a shifted column): treat it as the action text
+                text_, ref = ref, ""
+            if not ref:
+                anchor = recs[0] if recs and recs[0] != "ALL" else "0"
+                positions[anchor] = positions.get(anchor, 0) + 1
+                ref = f"{anchor}.{positions[anchor]}"
+            due_text = self.text(row, "due")
+            due = periods.parse_due(due_text) if due_text else None
+            if due_text and due is not None and due.final is None and due.horizon_months is None:
+                self.out.problem(self.loc(r, "due"), f"cannot read the due date '{due_text[:40]}'", "warning")
+            title = self.text(row, "title") or first_line(text_)
+            record = ActionRecord(
+                plan=self.text(row, "plan") or default_plan,
+                ref=ref,
+                loc=self.loc(r, "action_ref"),
+                recommendations=recs,
+                recommendation_texts=rec_texts,
+                objective=self.text(row, "objective") or self.context_label,
+                title=self.long_text(r, "title", title) if title else None,
+                description=self.long_text(r, "action_text", text_) if text_ else None,
+                lead=self.text(row, "lead") or None,
+                due=due.final if due else None,
+                due_text=due_text or None,
+                oversight=self.text(row, "oversight") or None,
+                success=self.text(row, "success") or None,
+                timeframe=self.text(row, "timeframe") or None,
+            )
+            if "framework" in self.cols and self.text(row, "framework"):
+                record.inspection = self.inspection_key(r, row)
+            record.update = self.action_update(r, row)
+            self.out.actions.append(record)
+            self.count += 1
+
+    def recommendation_cell(self, text: str, numbers: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+        if not text:
+            return [], {}
+        if text.strip().upper() == "ALL":
+            return ["ALL"], {}
+        if re.fullmatch(r"[\d,\s;&and]+", text) and re.search(r"\d", text):
+            return re.findall(r"\d+", text), {}
+        coded = re.findall(r"\bOR\s*(\d+)", text)
+        if coded:
+            return [f"OR {n}" for n in coded], {}
+        lead = re.match(r"^\s*(\d+)[.)]\s+(.*)$", text, re.S)
+        if lead:
+            return [lead.group(1)], {lead.group(1): lead.group(2).strip()}
+        key = re.sub(r"\s+", " ", text.lower())
+        if key not in numbers:
+            numbers[key] = str(len(numbers) + 1)
+        return [numbers[key]], {numbers[key]: text}
+
+    def action_update(self, r: int, row: list[object]) -> dict[str, Any] | None:
+        status_text = self.text(row, "status")
+        rag_text = self.text(row, "rag")
+        commentary = self.text(row, "commentary")
+        if not (status_text or rag_text or commentary):
+            return None
+        period = self.row_period(r, row, required=True)
+        if period is None:
+            return None
+        status = vocab.normalise_status(status_text) if status_text else None
+        if status_text and status is None:
+            self.out.problem(self.loc(r, "status"), f"status '{status_text[:40]}' is not one of Not started, In "
+                             "progress, On hold, Complete - awaiting sign-off, Complete; kept as written", "warning")
+        rag = None
+        if rag_text:
+            rag = vocab.normalise_rag(rag_text)
+            if rag is None and vocab.normalise_status(rag_text) == "complete":
+                rag, status = "blue", status or "complete"
+            if rag is None:
+                first = rag_text.split()[0] if rag_text.split() else ""
+                rag = vocab.normalise_rag(first)
+            if rag is None:
+                self.out.problem(self.loc(r, "rag"), f"'{rag_text[:40]}' is not a RAG rating (Green, Amber, Red, "
+                                 "Green Amber, Red Amber, Blue, or G/A/R)")
+                return None
+        return {
+            "period_end": period.end,
+            "period_label": periods.month(period.end.year, period.end.month).label,
+            "status": status,
+            "status_reported": status_text or None,
+            "rag": rag,
+            "rag_reported": rag_text or None,
+            "commentary": self.long_text(r, "commentary", commentary) if commentary else None,
+            "reported_by": self.text(row, "reported_by") or None,
+            "source_sheet": self.sheet.name,
+            "source_cell": self.loc(r, "status" if "status" in self.cols else "rag").cell,
+        }
+
+
+def looks_like_ref(text: str) -> bool:
+    """A KPI code is short and has a digit, slash or hyphen ("FS/S6", "CES/S13-1", "DU-ASSESS45", "NI 62")."""
+    return len(text) <= 30 and len(text.split()) <= 2 and bool(re.search(r"[\d/\-]", text))
+
+
+def first_line(text: str, limit: int = 90) -> str:
+    line = next((ln.strip(" •*-\t") for ln in text.splitlines() if ln.strip(" •*-\t")), "")
+    return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def shift_year(period: periods.Period) -> periods.Period:
+    """The same period one year earlier (the "2015/16 Result" column beside "2016/17 Result")."""
+    def back(d: dt.date) -> dt.date:
+        try:
+            return d.replace(year=d.year - 1)
+        except ValueError:
+            return d.replace(year=d.year - 1, day=28)
+
+    label = period.label
+    years = re.findall(r"\d{4}", label)
+    for y in sorted(set(years), reverse=True):
+        label = label.replace(y, str(int(y) - 1))
+    short = re.search(r"(\d{4})/(\d{2})\b", label)
+    if short:
+        label = label.replace(short.group(0), f"{short.group(1)}/{(int(short.group(1)) + 1) % 100:02d}")
+    return periods.Period(end=back(period.end), start=back(period.start), kind=period.kind, label=label)
+
+
+def _sheet_period(sheet: Sheet, rows: list[list[object]], header_row: int, filename: str) -> periods.Period | None:
+    for row in rows[:header_row]:
+        for _, v in _nonempty(row):
+            found = period_from_text(_text(v))
+            if found:
+                return found
+    return period_from_text(sheet.name) or period_from_text(filename)
+
+
+def parse_workbook(book: Workbook, ctx: Context, *, default_plan: str | None = None) -> ParsedReturn:
+    out = ParsedReturn(filename=book.filename)
+    out.notes.extend(book.notes)
+    for sheet in book.sheets:
+        rows = fill_merged(sheet)
+        if not any(_nonempty(r) for r in rows):
+            out.sheets.append(SheetReport(sheet.name, None, "skipped", reason="empty sheet"))
+            continue
+        match = headers.find_header(rows)
+        if match is None:
+            match = _remembered(rows, sheet.name, ctx)
+        if match is None:
+            first = next((r for r in rows if len(_nonempty(r)) >= 2), [])
+            heads = ", ".join(f"'{_text(v)[:30]}'" for _, v in _nonempty(first)[:6])
+            out.sheets.append(SheetReport(sheet.name, None, "skipped",
+                                          reason=f"no recognisable table (first row with headers: {heads or 'none'})"))
+            continue
+        sheet_period = ctx.period_hint or _sheet_period(sheet, rows, match.row, book.filename)
+        parser = SheetParser(out, ctx, sheet, rows, match, sheet_period)
+        family = match.family.code
+        if family == "kpi_values":
+            parser.parse_kpi_values()
+        elif family == "kpi_wide":
+            parser.parse_kpi_wide()
+        elif family == "kpi_definitions":
+            parser.parse_definitions()
+        elif family == "benchmarks":
+            parser.parse_benchmarks()
+        elif family == "judgements":
+            parser.parse_judgements()
+        elif family == "recommendations":
+            parser.parse_recommendations()
+        else:
+            parser.parse_actions(default_plan)
+        out.sheets.append(SheetReport(sheet.name, family, match.family.label, parser.count, header_row=match.row + 1,
+                                      unmatched=[t for _, t in match.unmatched]))
+        if parser.skipped_blank:
+            out.notes.append(f"{sheet.name}: {parser.skipped_blank} row(s) with no value were left out")
+        if sheet.hidden:
+            out.problem(Loc(sheet.name, 0), "this sheet is hidden in Excel; its data was read", "warning")
+    check_duplicates(out)
+    if not out.errors and out.empty:
+        out.problem(None, "no data found: no sheet holds a recognisable KPI or action table")
+    return out
+
+
+def _remembered(rows: list[list[object]], sheet_name: str, ctx: Context) -> headers.HeaderMatch | None:
+    for index, row in enumerate(rows[:40]):
+        if len(_nonempty(row)) < 2:
+            continue
+        mapping = ctx.mappings.get(headers.layout_signature(sheet_name, row))
+        if mapping:
+            return mapping_match(row, index, mapping)
+        return None
+    return None
+
+
+def mapping_match(row: list[object], index: int, mapping: dict[int, str]) -> headers.HeaderMatch | None:
+    """A header match from a user's hand mapping (column → field)."""
+    present = set(mapping.values())
+    for family in headers.FAMILIES:
+        if family.code == "kpi_wide":
+            continue
+        if all(req & present for req in family.required):
+            return headers.HeaderMatch(index, family, dict(mapping), {}, 99.0, [])
+    return None
+
+
+def check_duplicates(out: ParsedReturn) -> None:
+    """The same KPI, authority and period twice with different values is an error naming both rows."""
+    seen: dict[tuple[str, str, str, dt.date, dt.date], ValueRecord] = {}
+    for rec in out.values:
+        key = (rec.ref, rec.authority, rec.period.kind, rec.period.start, rec.period.end)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = rec
+            continue
+        same = (first.fields.get("value"), first.fields.get("missing_reason")) == (
+            rec.fields.get("value"), rec.fields.get("missing_reason"))
+        if not same:
+            out.problem(rec.loc, f"{rec.ref} for {rec.period.label} appears twice with different values: "
+                        f"{first.loc.sheet} {first.loc.cell} has {first.fields.get('value_text')!r} and "
+                        f"{rec.loc.sheet} {rec.loc.cell} has {rec.fields.get('value_text')!r}")
+    seen_updates: dict[tuple[str | None, str, dt.date], ActionRecord] = {}
+    for act in out.actions:
+        if not act.update:
+            continue
+        key2 = (act.plan, act.ref, act.update["period_end"])
+        other = seen_updates.get(key2)
+        if other is None:
+            seen_updates[key2] = act
+        elif other.update and (other.update.get("status"), other.update.get("rag"), other.update.get("commentary")) != (
+                act.update.get("status"), act.update.get("rag"), act.update.get("commentary")):
+            out.problem(act.loc, f"action {act.ref} has two different updates for {act.update['period_label']}: "
+                        f"{other.loc.sheet} row {other.loc.row + 1} and {act.loc.sheet} row {act.loc.row + 1}")

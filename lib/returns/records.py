@@ -1,0 +1,195 @@
+"""What a return says, as plain records with their cell provenance, plus the problems found.
+
+The parser fills these from a workbook; the committer writes them; the preview and
+the validation report read them. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from lib import periods
+
+
+def column_letter(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a fact came from: sheet, 0-based row and column (None when the whole row)."""
+
+    sheet: str
+    row: int
+    col: int | None = None
+
+    @property
+    def cell(self) -> str:
+        return f"{column_letter(self.col)}{self.row + 1}" if self.col is not None else f"row {self.row + 1}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    sheet: str | None
+    row: int | None  # Excel row number (1-based)
+    column: str | None  # Excel column letter
+    message: str
+    severity: str = "error"  # error (blocks the import) | warning (listed, import allowed)
+
+    def line(self) -> str:
+        """``FILE: SHEET: row R: column C: message``, leaving out the parts unknown."""
+        parts = [self.file]
+        if self.sheet:
+            parts.append(self.sheet)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        prefix = "" if self.severity == "error" else "warning: "
+        return ": ".join(parts) + ": " + prefix + self.message
+
+    def as_row(self) -> dict[str, Any]:
+        return {"Severity": self.severity, "File": self.file, "Sheet": self.sheet or "", "Row": self.row,
+                "Column": self.column or "", "Problem": self.message}
+
+
+@dataclass
+class KpiRecord:
+    ref: str
+    loc: Loc
+    name: str | None = None
+    theme: str | None = None
+    unit: str | None = None
+    polarity: str | None = None
+    polarity_reported: str | None = None
+    kpi_type: str | None = None
+    owner: str | None = None
+    rag_rule: str | None = None
+    tolerance: float | None = None
+    frequency: str | None = None
+    decimals: int | None = None
+
+
+@dataclass
+class ValueRecord:
+    ref: str
+    authority: str
+    period: periods.Period
+    fields: dict[str, Any]  # value, value_text, missing_reason, target, target_text, rag_reported, ...
+    loc: Loc  # the value cell
+
+
+@dataclass
+class BenchmarkRecord:
+    ref: str
+    comparator: str
+    period: periods.Period
+    value: float
+    year_label: str | None
+    source: str
+    note: str | None
+    loc: Loc
+
+
+@dataclass
+class InspectionKey:
+    authority: str
+    framework: str
+    start: dt.date | None
+    body: str
+
+
+@dataclass
+class ActionRecord:
+    plan: str | None
+    ref: str
+    loc: Loc
+    recommendations: list[str] = field(default_factory=list)
+    recommendation_texts: dict[str, str] = field(default_factory=dict)  # number -> text when given as text
+    objective: str | None = None
+    title: str | None = None
+    description: str | None = None
+    lead: str | None = None
+    due: dt.date | None = None
+    due_text: str | None = None
+    oversight: str | None = None
+    success: str | None = None
+    timeframe: str | None = None
+    inspection: InspectionKey | None = None  # which inspection's recommendations the plan answers
+    update: dict[str, Any] | None = None  # period_end, period_label, status, status_reported, rag, ...
+
+
+@dataclass
+class JudgementRecord:
+    inspection: InspectionKey
+    area: str
+    grade: str | None
+    section: str | None
+    parent: str | None
+    loc: Loc
+    published: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass
+class RecommendationRecord:
+    inspection: InspectionKey
+    number: str
+    text: str
+    timeframe: str | None
+    kind: str
+    loc: Loc
+    addressed_to: str | None = None
+
+
+@dataclass
+class SheetReport:
+    name: str
+    family: str | None  # family code, None when skipped
+    label: str
+    rows: int = 0
+    reason: str | None = None  # why it was skipped
+    header_row: int | None = None
+    unmatched: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedReturn:
+    filename: str
+    kpis: dict[str, KpiRecord] = field(default_factory=dict)
+    values: list[ValueRecord] = field(default_factory=list)
+    benchmarks: list[BenchmarkRecord] = field(default_factory=list)
+    actions: list[ActionRecord] = field(default_factory=list)
+    judgements: list[JudgementRecord] = field(default_factory=list)
+    recommendations: list[RecommendationRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[SheetReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.values or self.actions or self.benchmarks or self.judgements or self.recommendations
+                    or self.kpis)
+
+    def problem(self, loc: Loc | None, message: str, severity: str = "error") -> None:
+        if loc is None:
+            self.problems.append(Problem(self.filename, None, None, None, message, severity))
+            return
+        column = column_letter(loc.col) if loc.col is not None else None
+        self.problems.append(Problem(self.filename, loc.sheet, loc.row + 1, column, message, severity))

@@ -1,0 +1,880 @@
+"""Cheap structural checks on an uploaded workbook, run before any spreadsheet parser sees it.
+
+Why this exists: a 1.6 KB .xlsx with cells at A1 and XFD1048576 makes calamine allocate 549 GB and
+abort the whole Python process (SIGABRT, not catchable); zip bombs, entity expansion ("billion
+laughs") and OLE/password files need refusing before anything expensive happens. Everything here
+reads the ZIP central directory and the raw XML bytes with bounded work: nothing is decompressed
+beyond the sizes the archive declares (and those are capped), and sheet XML is scanned with regular
+expressions that run in C, not with a tree parser.
+
+The work is split in three steps so :func:`lib.returns.workbook.read_workbook` can overlap them
+with the isolated reader process:
+
+* :meth:`Precheck.structure` – size, magic bytes, ZIP directory, declared sizes (microseconds);
+* :meth:`Precheck.layout` – workbook/relationship parts, macros, entity declarations and the real
+  extent of every sheet part (this must pass before the reader touches a sheet);
+* :meth:`Precheck.details` – everything else: every remaining part decompressed under the cap and
+  checked, number formats, formulas, errors, merged/hidden cells and the notes for the summary.
+
+:func:`precheck` runs all three.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+from lib import config
+
+# ---------------------------------------------------------------------------------------------
+# Limits. A monthly return is ~60 KB; the largest legitimate file (a regional workbook) is
+# 270,000 rows × 12 columns. Everything far beyond that is refused with a message.
+
+MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # sum of declared sizes of all parts
+MAX_RATIO = 200  # uncompressed : compressed, per part ...
+RATIO_FLOOR = 1024 * 1024  # ... for parts bigger than this (tiny parts compress very well legitimately)
+MAX_MEMBERS = 5_000  # parts in the archive
+MAX_ROWS = 1_000_000
+MAX_COLS = 1_000
+MAX_AREA = 60_000_000  # rows × columns of the grid the reader would build
+MAX_CELLS = 5_000_000  # filled cells in one sheet (bounds the memory of everything downstream)
+MAX_MERGED = 100_000  # merged ranges in one sheet
+SLOW_PATH_MAX_TAGS = 1_000_000  # sheets not written the usual way are checked tag by tag, up to this many
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLS = 16_384
+
+# Error values python-calamine 0.9.1 (calamine 0.37) can read; any other t="e" value makes it fail
+# the whole workbook, so those are refused up front with the cell named.
+READABLE_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+KNOWN_ERRORS = READABLE_ERRORS | {
+    "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!",
+}
+
+# ---------------------------------------------------------------------------------------------
+# Messages: plain English for a council officer. They never include cell text or XML; the only
+# file-derived text is a sheet name (cleaned and shortened) and a cell reference.
+
+MSG_EMPTY = "The file is empty. Choose the completed return (.xlsx) and upload it again."
+MSG_TOO_BIG = "The file is too large ({size}); the limit is {limit}. Upload the monthly return on its own."
+MSG_NOT_XLSX = (
+    "This is not an Excel workbook (.xlsx). Open the return in Excel, use Save As › Excel Workbook (.xlsx), "
+    "and upload that file."
+)
+MSG_OLE = (
+    "This is an old .xls file or a password-protected workbook — save it as .xlsx without a password "
+    "and upload it again."
+)
+MSG_DAMAGED = (
+    "The file is damaged or incomplete (it may not have finished uploading). Open it in Excel, save it again "
+    "as .xlsx and upload it again."
+)
+MSG_NONSTANDARD = (
+    "The workbook is not stored the way Excel saves .xlsx files, so it cannot be checked safely. Open it in "
+    "Excel, save it again as an Excel Workbook (.xlsx) and upload that."
+)
+MSG_BOMB = (
+    "The file unpacks to far more data than a return can hold (over 200 MB, or compressed suspiciously "
+    "tightly), so it was not opened."
+)
+MSG_MACROS = "The workbook contains macros — save it as .xlsx (macros are never run) and upload it again."
+MSG_ENTITIES = "The workbook contains invalid XML (entity declarations are not allowed), so it was not opened."
+MSG_EXTENT = (
+    "Sheet '{sheet}' has cells out to {ref} ({rows:,} rows × {cols:,} columns), far larger than a return can be "
+    "(at most {max_rows:,} rows, {max_cols:,} columns and {max_area:,} cells). Delete the rows and columns "
+    "beyond your data, save, and upload again."
+)
+MSG_TOO_MANY_CELLS = (
+    "Sheet '{sheet}' has more than {limit:,} filled cells, far more than a return can hold, so it was not opened."
+)
+MSG_TOO_MANY_MERGED = "Sheet '{sheet}' has more than {limit:,} merged ranges, so it was not opened."
+MSG_OVERLAPPING_MERGED = (
+    "Sheet '{sheet}' has overlapping merged cells, which Excel does not allow — the file is damaged. Open it in "
+    "Excel, save it again as .xlsx and upload it again."
+)
+MSG_ERROR_VALUE = (
+    "Sheet '{sheet}' cell {ref} holds an Excel error ({error}) that cannot be imported. Replace it with a value "
+    "or clear the cell, save, and upload again."
+)
+MSG_STOPPED = "The file could not be read safely (the reader stopped) — it has not been imported."
+MSG_UNREADABLE = (
+    "The workbook could not be read: its contents are not valid Excel data. Open it in Excel, save it again "
+    "as .xlsx and upload it again."
+)
+
+
+class RejectedFile(Exception):
+    """The whole file is refused; ``.message`` is plain English for a council officer.
+
+    No stack trace and no file content go into ``message``; ``detail`` is for the server log only.
+    """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def col_letters(col: int) -> str:
+    """0-based column index → Excel letters (0 → "A", 27 → "AB")."""
+    out = ""
+    n = col + 1
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def cell_ref(row: int, col: int) -> str:
+    """0-based (row, col) → Excel reference: (0, 0) → "A1", (4, 27) → "AB5"."""
+    return f"{col_letters(col)}{row + 1}"
+
+
+def _col_number(letters: bytes) -> int:
+    """Excel column letters → 1-based column number (b"A" → 1, b"XFD" → 16384)."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def display_name(name: str) -> str:
+    """A sheet name made safe to quote in a message: no control/format characters, at most 40 characters."""
+    cleaned = "".join(" " if unicodedata.category(ch)[0] in "CZ" and ch != " " else ch for ch in name)
+    cleaned = " ".join(cleaned.split())
+    return cleaned if len(cleaned) <= 40 else cleaned[:39] + "…"
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+_DECL_RE = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
+_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+_ASCII_COMPATIBLE = re.compile(r"^(utf-?8|us-ascii|ascii|iso[-_]?8859-\d+|latin-?1|windows-125\d|cp125\d)$", re.I)
+
+
+def _check_declarations(data: bytes) -> None:
+    """Refuse DOCTYPE/ENTITY anywhere in an XML part (billion laughs, XXE); cheap when there is no ``<!``."""
+    if b"<!" in data and _DECL_RE.search(data):
+        raise RejectedFile(MSG_ENTITIES, "DOCTYPE or ENTITY declaration")
+
+
+_PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+
+
+def _check_prolog(head: bytes, part: str, complete: bool) -> bool:
+    """Refuse a DOCTYPE/ENTITY before the root element; True once the root element has been seen.
+
+    Declarations are only legal before the root element, so the head of a part is enough (the
+    parsers used on whole parts, defusedxml and calamine's quick-xml, never expand entities anyway).
+    """
+    pos = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        m = _PROLOG_SKIP.match(head, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+    rest = head[pos: pos + 64].lstrip()[:2]
+    if rest.startswith(b"<!"):
+        raise RejectedFile(MSG_ENTITIES, f"{part}: declaration in prolog")
+    if rest.startswith(b"<") or complete:
+        return True
+    return False
+
+
+def _check_encoding(data: bytes, part: str) -> None:
+    """Sheet XML must be ASCII-compatible so the byte-level scan sees every tag (UTF-16 would hide them)."""
+    head = data[:1024]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        raise RejectedFile(MSG_NONSTANDARD, f"{part}: not UTF-8")
+    m = _ENCODING_RE.match(head[3:] if head.startswith(b"\xef\xbb\xbf") else head)
+    if m and not _ASCII_COMPATIBLE.match(m.group(1).decode("ascii", "replace")):
+        raise RejectedFile(MSG_NONSTANDARD, f"{part}: encoding {m.group(1)!r}")
+
+
+def _parse_xml(data: bytes, part: str) -> Element:
+    """Parse a small XML part with defusedxml (no DTDs, no entities, no external references)."""
+    _check_declarations(data)
+    try:
+        root: Element = SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise RejectedFile(MSG_ENTITIES, f"{part}: {exc.__class__.__name__}") from None
+    except (ParseError, ValueError) as exc:
+        raise RejectedFile(MSG_DAMAGED, f"{part}: XML error {exc.__class__.__name__}") from None
+    return root
+
+
+def _truthy(value: bytes | str | None) -> bool:
+    if value is None:
+        return False
+    v = value.decode("ascii", "replace") if isinstance(value, bytes) else value
+    return v.strip().lower() in ("1", "true")
+
+
+# ---------------------------------------------------------------------------------------------
+# Sheet XML scanning. Two ways through a sheet part:
+#
+# * the fast path, for sheets written the usual way (every <c> unprefixed and starting with
+#   r="A1"-style reference, as Excel, LibreOffice, openpyxl and xlsxwriter all write): a handful of
+#   C-speed regex passes give the extent without touching each cell in Python;
+# * the slow path, for anything else (namespace prefixes, cells without r, odd attribute order):
+#   every <row>/<c> tag is walked in Python, mirroring calamine's own position rules (a cell with r
+#   takes that position; one without takes the next column on the current row; </row> moves on).
+#
+# Both count only cells that would hold a value for calamine (it ignores <c .../> and empty
+# <c></c>), so a sheet formatted down to row 1,048,576 without data is not refused. A pattern that
+# could be fooled errs towards counting too much, never too little.
+
+_FAST_REF = rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"'
+_NONCANONICAL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"[\s/>])')
+_COLON_TAG = re.compile(rb":(?:c|row)[\s/>]")
+_P = rb"(?:[^\s/>:<]*:)?"  # a namespace prefix, as quick-xml reads one (up to the first colon)
+_PREFIXED_TAG = re.compile(rb"<[^\s/>:<]*:(?:c|row)[\s/>]")
+_ATTRS = rb"""((?:\s+[^\s<>/=]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
+_FAST_CONTENT = re.compile(_FAST_REF + _ATTRS + rb"\s*>(?!\s*</c\s*>)")
+_FAST_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[1-9]')
+_FAST_DIGITS = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"')
+_FAST_FORMULA = re.compile(_FAST_REF + rb"[^>]*(?<!/)>\s*<" + _P + rb"f[\s/>]")
+_FAST_ERROR = re.compile(_FAST_REF + rb"""[^>]*?\st\s*=\s*["']e["'][^>]*(?<!/)>(.*?)</""" + _P + rb"c\s*>", re.S)
+_FAST_STYLED = rb"""[^>]*?\ss\s*=\s*["'](?:%s)["'][^>]*(?<!/)>(?!\s*</c\s*>)"""
+
+_TOKEN = re.compile(rb"</" + _P + rb"(row)\s*>|<" + _P + rb"(row|c)(?=[\s/>])" + _ATTRS + rb"\s*(/?)>")
+_GUARD = re.compile(rb"<" + _P + rb"(?:row|c)(?=[\s/>])()")
+_ATTR = re.compile(rb"""([^\s<>/=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_EMPTY_BODY = re.compile(rb"\s*</" + _P + rb"c\s*>")
+_FORMULA_START = re.compile(rb"\s*<" + _P + rb"f[\s/>]")
+_CELL_END = re.compile(rb"</" + _P + rb"c\s*>")
+_V_TEXT = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>([^<]*)<")
+_STRIP = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
+_REF_RE = re.compile(rb"^([A-Za-z]+)([0-9]+)$")
+_ROW_RE = re.compile(rb"^[A-Za-z]*([0-9]+)$")
+_ROW_TAG = re.compile(rb"</" + _P + rb"(row)\s*>|<" + _P + rb"(row)(?=[\s/>])" + _ATTRS + rb"\s*(/?)>")
+_COL_TAG = re.compile(rb"<" + _P + rb"col(?=[\s/>])" + _ATTRS)
+_MERGE_TAG = re.compile(rb"<" + _P + rb"mergeCell(?=[\s/>])" + _ATTRS)
+_RANGE_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$")
+
+_WINDOW = 8 * 1024 * 1024  # regex findall works on windows this size, so match lists stay small
+
+
+def _attrs(raw: bytes) -> dict[bytes, bytes]:
+    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(raw)}
+
+
+def _windows(xml: bytes) -> list[tuple[int, int]]:
+    """Split a sheet into ~8 MB windows that start at a cell tag, so no cell match straddles two."""
+    out: list[tuple[int, int]] = []
+    start, n = 0, len(xml)
+    while start < n:
+        cut = xml.find(b'<c r="', start + _WINDOW) if start + _WINDOW < n else -1
+        if cut < 0:
+            out.append((start, n))
+            break
+        out.append((start, cut))
+        start = cut
+    return out
+
+
+@dataclass
+class SheetScan:
+    """What the byte-level scan learned about one sheet part."""
+
+    max_row: int = 0  # 1-based: number of rows up to the last filled cell
+    max_col: int = 0
+    far_cell: tuple[int, int] = (0, 0)  # a filled cell at the far edge, for the message
+    fast: bool = True
+    cells: int = 0
+    # Filled in by the slow path directly, by the fast path in Precheck.details().
+    styled: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)
+
+
+def _limit_check(scan: SheetScan) -> bool:
+    return scan.max_row <= MAX_ROWS and scan.max_col <= MAX_COLS and scan.max_row * scan.max_col <= MAX_AREA
+
+
+def _fast_exact(xml: bytes, scan: SheetScan, content_only: bool) -> None:
+    """Exact extent (and cell count) from every cell reference, a window at a time."""
+    letters: set[bytes] = set()
+    digits: set[bytes] = set()
+    count = 0
+    for a, b in _windows(xml):
+        if content_only:
+            found = _FAST_CONTENT.findall(xml, a, b)
+            count += len(found)
+            letters.update(f[0] for f in found)
+            digits.update(f[1] for f in found)
+        else:
+            ls = _FAST_LETTERS.findall(xml, a, b)
+            count += len(ls)
+            letters.update(ls)
+            digits.update(_FAST_DIGITS.findall(xml, a, b))
+    scan.cells = count
+    scan.max_col = max((_col_number(x) for x in letters), default=0)
+    scan.max_row = max((int(x) for x in digits), default=0)
+    scan.far_cell = (max(scan.max_row - 1, 0), max(scan.max_col - 1, 0))
+
+
+_DIGITS_AND_CAPITALS = bytes.maketrans(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"9" * 10 + b"A" * 26)
+
+
+def _fast_extent(xml: bytes, scan: SheetScan) -> None:
+    """Upper bounds from a copy with digits → 9 and capitals → A (a few substring searches, no per-cell
+    work); the exact extent only when the bounds do not already pass the limits.
+
+    Every cell tag is known to be ``<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"``, so in the copy a column of k
+    letters shows as ``r="`` + k×A + 9, and a row number of at least L digits as A + L×9. Other text
+    can only match too, which loosens the bounds (then the exact pass decides), never tightens them.
+    """
+    scan.cells = xml.count(b'<c r="')
+    if scan.cells > MAX_CELLS:
+        _fast_exact(xml, scan, content_only=True)
+        return
+    t = xml.translate(_DIGITS_AND_CAPITALS)
+    letters = 3 if b'r="AAA9' in t else 2 if b'r="AA9' in t else 1 if b'r="A9' in t else 0
+    lo, hi = 0, 7  # binary search for the longest row number: "some row has >= L digits" is monotonic
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if b"A" + b"9" * mid in t:
+            lo = mid
+        else:
+            hi = mid - 1
+    row_bound = 10**lo - 1 if letters else 0
+    col_bound = {0: 0, 1: 26, 2: 702, 3: EXCEL_MAX_COLS}[letters]
+    if lo < 7 and letters < 3 and row_bound * col_bound <= MAX_AREA:
+        scan.max_row, scan.max_col = row_bound, col_bound  # bounds: enough to pass the limits
+        return
+    _fast_exact(xml, scan, content_only=False)
+    if not _limit_check(scan):
+        _fast_exact(xml, scan, content_only=True)
+
+
+def _parse_ref(raw: bytes) -> tuple[int, int]:
+    m = _REF_RE.match(raw)
+    if not m:
+        raise RejectedFile(MSG_DAMAGED, "bad cell reference")
+    letters, digits = m.groups()
+    row = int(digits)
+    if row < 1:
+        raise RejectedFile(MSG_DAMAGED, "row 0")
+    col = _col_number(letters) if len(letters) <= 3 else EXCEL_MAX_COLS + 1
+    return row - 1, col - 1
+
+
+def _parse_row(raw: bytes) -> int:
+    m = _ROW_RE.match(raw)
+    if not m or int(m.group(1)) < 1:
+        raise RejectedFile(MSG_DAMAGED, "bad row number")
+    return int(m.group(1)) - 1
+
+
+def _slow_scan(xml: bytes, scan: SheetScan, name: str) -> None:
+    """Walk every <row>/<c> tag in Python, the way calamine positions cells, collecting everything."""
+    scan.fast = False
+    if b"<!--" in xml or b"<![CDATA[" in xml or b"<?" in xml:
+        xml = _STRIP.sub(b" ", xml)
+    guards = len(_GUARD.findall(xml))
+    if guards > SLOW_PATH_MAX_TAGS:
+        raise RejectedFile(MSG_NONSTANDARD, f"{guards} tags on the slow path")
+    row = col = 0
+    starts = 0
+    for m in _TOKEN.finditer(xml):
+        if m.group(1):  # </row>
+            row, col = row + 1, 0
+            continue
+        starts += 1
+        attrs = _attrs(m.group(3))
+        if m.group(2) == b"row":
+            r = attrs.get(b"r")
+            if r is not None:
+                row = _parse_row(r)
+            if _truthy(attrs.get(b"hidden")):
+                scan.hidden_rows.add(row)
+            if m.group(4):  # <row/> is a start and an end
+                row, col = row + 1, 0
+            continue
+        r = attrs.get(b"r")
+        if r is not None:
+            pos = _parse_ref(r)
+            col = pos[1]
+        else:
+            pos = (row, col)
+        col += 1
+        if m.group(4) or _EMPTY_BODY.match(xml, m.end()):
+            continue  # calamine keeps only cells that hold something
+        scan.cells += 1
+        if scan.cells > MAX_CELLS:
+            raise RejectedFile(MSG_TOO_MANY_CELLS.format(sheet=display_name(name), limit=MAX_CELLS))
+        if pos[0] + 1 > scan.max_row:
+            scan.max_row = pos[0] + 1
+            scan.far_cell = pos
+        if pos[1] + 1 > scan.max_col:
+            scan.max_col = pos[1] + 1
+            scan.far_cell = pos
+        if not _limit_check(scan):
+            _raise_extent(name, scan)
+        style = attrs.get(b"s")
+        if style is not None and style.isdigit():
+            scan.styled.setdefault(int(style), []).append(pos)
+        if _FORMULA_START.match(xml, m.end()):
+            scan.formula_cells.add(pos)
+        if (attrs.get(b"t") or b"").strip() == b"e":
+            end = _CELL_END.search(xml, m.end())
+            body = xml[m.end(): end.start() if end else len(xml)]
+            v = _V_TEXT.search(body)
+            if v and v.group(1):
+                scan.error_cells[pos] = _error_text(v.group(1))
+    if starts != guards:
+        raise RejectedFile(MSG_DAMAGED, "malformed row/cell tag")
+
+
+def _error_text(raw: bytes) -> str:
+    text = raw.decode("ascii", "replace").strip()
+    return text if text in KNOWN_ERRORS else "#ERROR"
+
+
+def _raise_extent(name: str, scan: SheetScan) -> None:
+    raise RejectedFile(
+        MSG_EXTENT.format(
+            sheet=display_name(name), ref=cell_ref(*scan.far_cell), rows=scan.max_row, cols=scan.max_col,
+            max_rows=MAX_ROWS, max_cols=MAX_COLS, max_area=MAX_AREA,
+        ),
+        "extent",
+    )
+
+
+def scan_extent(xml: bytes, name: str) -> SheetScan:
+    """The real extent of a sheet part (its <dimension> is ignored: it can say anything); refuse oversize."""
+    _check_encoding(xml, name)
+    _check_declarations(xml)
+    scan = SheetScan()
+    noncanonical = _NONCANONICAL.search(xml) is not None
+    prefixed = _COLON_TAG.search(xml) is not None and _PREFIXED_TAG.search(xml) is not None
+    if noncanonical or prefixed:
+        _slow_scan(xml, scan, name)
+    else:
+        _fast_extent(xml, scan)
+    if scan.cells > MAX_CELLS:
+        raise RejectedFile(MSG_TOO_MANY_CELLS.format(sheet=display_name(name), limit=MAX_CELLS))
+    if not _limit_check(scan):
+        _raise_extent(name, scan)
+    return scan
+
+
+def _positions(found: list[tuple[bytes, bytes]]) -> list[tuple[int, int]]:
+    """(letters, digits) reference pairs → 0-based (row, col), converting each distinct column once."""
+    cols = {letters: _col_number(letters) - 1 for letters in {f[0] for f in found}}
+    return [(int(digits) - 1, cols[letters]) for letters, digits in found]
+
+
+def _fast_details(xml: bytes, scan: SheetScan, percent_styles: frozenset[int]) -> set[tuple[int, int]]:
+    """Percent, formula and error cells of a fast-path sheet; regex passes only where the markers occur.
+
+    Writers put ``s=`` straight after ``r=``, so percent cells are found with that strict pattern; if
+    the number of ``s="<percent id>"`` attributes in the sheet differs from what it found (another
+    attribute order, or row styles), the order-free pattern is used instead.
+    """
+    pct: set[tuple[int, int]] = set()
+    if percent_styles:
+        ids = sorted(percent_styles)
+        total = sum(xml.count(b' s="%d"' % i) for i in ids) if len(ids) <= 16 else -1
+        if total:
+            alternatives = b"|".join(b"%d" % i for i in ids)
+            strict = re.compile(_FAST_REF + rb' s="(?:%s)"[\s/>]' % alternatives)
+            found = [m for a, b in _windows(xml) for m in strict.findall(xml, a, b)]
+            if len(found) != total:
+                loose = re.compile(_FAST_REF + _FAST_STYLED % alternatives)
+                found = [m for a, b in _windows(xml) for m in loose.findall(xml, a, b)]
+            pct.update(_positions(found))
+    if b"<f" in xml:
+        for a, b in _windows(xml):
+            scan.formula_cells.update(_positions(_FAST_FORMULA.findall(xml, a, b)))
+    if b't="e"' in xml:
+        for m in _FAST_ERROR.finditer(xml):
+            v = _V_TEXT.search(m.group(3))
+            if v and v.group(1):
+                scan.error_cells[_positions([(m.group(1), m.group(2))])[0]] = _error_text(v.group(1))
+    if b"hidden" in xml:
+        _hidden_rows(xml, scan)
+    return pct
+
+
+def _hidden_rows(xml: bytes, scan: SheetScan) -> None:
+    """Hidden rows, tracking row numbers the way calamine does (a <row> without r follows the last)."""
+    row = 0
+    for m in _ROW_TAG.finditer(xml):
+        if m.group(1):
+            row += 1
+            continue
+        attrs = _attrs(m.group(3))
+        r = attrs.get(b"r")
+        if r is not None:
+            row = _parse_row(r)
+        if _truthy(attrs.get(b"hidden")):
+            scan.hidden_rows.add(row)
+        if m.group(4):
+            row += 1
+
+
+def _hidden_cols(xml: bytes) -> set[int]:
+    """Hidden columns from <cols> (before <sheetData>), ranges clipped to Excel's 16,384 columns."""
+    head_end = xml.find(b"sheetData")
+    head = xml if head_end < 0 else xml[:head_end]
+    out: set[int] = set()
+    if b"hidden" not in head:
+        return out
+    for m in _COL_TAG.finditer(head):
+        attrs = _attrs(m.group(1))
+        if not _truthy(attrs.get(b"hidden")):
+            continue
+        try:
+            lo = int(attrs.get(b"min", b"1"))
+            hi = int(attrs.get(b"max", b"1"))
+        except ValueError:
+            continue
+        out.update(range(max(lo, 1) - 1, min(hi, EXCEL_MAX_COLS)))
+    return out
+
+
+def _merged(xml: bytes, name: str) -> list[tuple[int, int, int, int]]:
+    """Merged ranges (after </sheetData>), 0-based inclusive; too many is refused."""
+    tail_start = xml.rfind(b"sheetData")
+    tail = xml if tail_start < 0 else xml[tail_start:]
+    out: list[tuple[int, int, int, int]] = []
+    if b"mergeCell" not in tail:
+        return out
+    for m in _MERGE_TAG.finditer(tail):
+        ref = _attrs(m.group(1)).get(b"ref")
+        if ref is None:
+            continue
+        rm = _RANGE_RE.match(ref.decode("ascii", "replace").strip())
+        if not rm:
+            continue
+        c0, r0 = _col_number(rm.group(1).encode()) - 1, int(rm.group(2)) - 1
+        c1 = _col_number(rm.group(3).encode()) - 1 if rm.group(3) else c0
+        r1 = int(rm.group(4)) - 1 if rm.group(4) else r0
+        if r0 < 0 or r1 < 0:
+            continue
+        out.append((min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)))
+        if len(out) > MAX_MERGED:
+            raise RejectedFile(MSG_TOO_MANY_MERGED.format(sheet=display_name(name), limit=MAX_MERGED))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Number formats
+
+
+def is_percent_format(code: str) -> bool:
+    """True when a number format shows a percentage: a % outside quotes, escapes and [..] sections."""
+    i, n = 0, len(code)
+    while i < n:
+        ch = code[i]
+        if ch == '"':
+            end = code.find('"', i + 1)
+            i = n if end < 0 else end + 1
+            continue
+        if ch == "[":
+            end = code.find("]", i + 1)
+            i = n if end < 0 else end + 1
+            continue
+        if ch in "\\_*":  # escaped literal, padding width, fill character: the next char is not a format
+            i += 2
+            continue
+        if ch == "%":
+            return True
+        i += 1
+    return False
+
+
+def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
+    """Indices into cellXfs whose number format is a percentage (built-in 9/10 or a custom % format)."""
+    if not styles_xml:
+        return frozenset()
+    root = _parse_xml(styles_xml, "xl/styles.xml")
+    custom: dict[str, str] = {}
+    xfs: list[str | None] = []
+    for el in root:
+        tag = _local(el.tag)
+        if tag == "numFmts":
+            for nf in el:
+                if _local(nf.tag) == "numFmt" and nf.get("numFmtId") is not None and nf.get("formatCode"):
+                    custom[(nf.get("numFmtId") or "").strip()] = nf.get("formatCode") or ""
+        elif tag == "cellXfs":
+            xfs.extend((xf.get("numFmtId") or "").strip() if _local(xf.tag) == "xf" else None for xf in el)
+    xfs = [x for x in xfs if x is not None]
+    out = set()
+    for index, fmt_id in enumerate(xfs):
+        if fmt_id in custom:
+            if is_percent_format(custom[fmt_id]):
+                out.add(index)
+        elif fmt_id in ("9", "10"):
+            out.add(index)
+    return frozenset(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# The package
+
+
+@dataclass
+class SheetPlan:
+    """One worksheet to read: its name, where it lives in the archive, and what the scans found."""
+
+    name: str
+    part: str
+    state: str = "visible"
+    scan: SheetScan = field(default_factory=SheetScan)
+    percent_cells: frozenset[tuple[int, int]] = frozenset()
+    formula_cells: frozenset[tuple[int, int]] = frozenset()
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_cols: frozenset[int] = frozenset()
+
+
+@dataclass
+class PrecheckResult:
+    """Everything the checks learned: the sheets to read (in workbook order) and notes for the summary."""
+
+    filename: str
+    size: int
+    sha256: str
+    sheets: list[SheetPlan]
+    notes: list[str]
+    date1904: bool
+
+
+_SHEET_DIRS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")
+_REL_NS_SUFFIX = "relationships"
+
+
+class Precheck:
+    """Checks one uploaded file in three steps (see the module docstring); each raises RejectedFile."""
+
+    def __init__(self, data: bytes, filename: str) -> None:
+        self.data = data
+        self.filename = filename
+        self.zip: zipfile.ZipFile | None = None
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        self.done: set[str] = set()
+        self.sheets: list[SheetPlan] = []
+        self.sheet_xml: dict[str, bytes] = {}
+        self.scans: dict[str, SheetScan] = {}
+        self.notes: list[str] = []
+        self.date1904 = False
+
+    # -- step 1: bytes and the ZIP directory ----------------------------------------------------
+
+    def structure(self) -> None:
+        """Size, magic bytes and the ZIP central directory: nothing is decompressed yet."""
+        data = self.data
+        if not data:
+            raise RejectedFile(MSG_EMPTY, "empty")
+        if len(data) > config.MAX_UPLOAD_BYTES:
+            raise RejectedFile(MSG_TOO_BIG.format(size=_mb(len(data)), limit=_mb(config.MAX_UPLOAD_BYTES)), "size")
+        if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+            raise RejectedFile(MSG_OLE, "OLE compound file")
+        if not data.startswith(b"PK\x03\x04"):
+            raise RejectedFile(MSG_NOT_XLSX, "no ZIP signature")
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+            infos = zf.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, IndexError) as exc:
+            raise RejectedFile(MSG_DAMAGED, f"zip: {exc.__class__.__name__}") from None
+        if len(infos) > MAX_MEMBERS:
+            raise RejectedFile(MSG_NONSTANDARD, f"{len(infos)} parts")
+        total = 0
+        for info in infos:
+            key = info.filename.lower()
+            if key in self.members:
+                raise RejectedFile(MSG_DAMAGED, "duplicate part name")
+            self.members[key] = info
+            total += info.file_size
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise RejectedFile(MSG_BOMB, "compression ratio")
+            if info.flag_bits & 0x1:
+                raise RejectedFile(MSG_OLE, "encrypted ZIP entry")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise RejectedFile(MSG_NONSTANDARD, f"compression method {info.compress_type}")
+        if total > MAX_TOTAL_UNCOMPRESSED:
+            raise RejectedFile(MSG_BOMB, "total size")
+        if "[content_types].xml" not in self.members or "xl/workbook.xml" not in self.members:
+            raise RejectedFile(MSG_NOT_XLSX, "required parts missing")
+        if any(k.endswith("vbaproject.bin") or k.startswith("xl/macrosheets/") for k in self.members):
+            raise RejectedFile(MSG_MACROS, "macro part")
+        self.zip = zf
+
+    def read(self, key: str) -> bytes:
+        """One part, decompressed no further than its declared size (which step 1 capped)."""
+        info = self.members[key]
+        assert self.zip is not None
+        try:
+            with self.zip.open(info) as f:
+                out = f.read(info.file_size + 1)
+                if len(out) > info.file_size:
+                    raise RejectedFile(MSG_BOMB, "part larger than declared")
+                if f.read(1):
+                    raise RejectedFile(MSG_BOMB, "part larger than declared")
+        except RejectedFile:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError) as exc:
+            raise RejectedFile(MSG_DAMAGED, f"{key}: {exc.__class__.__name__}") from None
+        self.done.add(key)
+        return out
+
+    def read_head(self, key: str, size: int) -> bytes:
+        """The first ``size`` bytes of a part (decompressing no more than that)."""
+        info = self.members[key]
+        assert self.zip is not None
+        try:
+            with self.zip.open(info) as f:
+                return f.read(min(size, info.file_size))
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError) as exc:
+            raise RejectedFile(MSG_DAMAGED, f"{key}: {exc.__class__.__name__}") from None
+
+    # -- step 2: the parts the reader needs, and the extent of every sheet ------------------------
+
+    def layout(self, on_sheet: Callable[[str], None] | None = None) -> list[str]:
+        """Workbook structure, macros, entity declarations and sheet extents. Returns worksheet names.
+
+        ``on_sheet(name)`` is called as soon as a worksheet has passed, so its values can be read
+        while the next one is still being checked.
+        """
+        content_types = self.read("[content_types].xml")
+        _check_declarations(content_types)
+        if b"macroenabled" in content_types.lower():
+            raise RejectedFile(MSG_MACROS, "macro-enabled content type")
+        workbook = _parse_xml(self.read("xl/workbook.xml"), "xl/workbook.xml")
+        rels: dict[str, str] = {}
+        if "xl/_rels/workbook.xml.rels" in self.members:
+            for rel in _parse_xml(self.read("xl/_rels/workbook.xml.rels"), "workbook rels").iter():
+                if _local(rel.tag) == "Relationship" and rel.get("Id") is not None:
+                    rels[rel.get("Id") or ""] = rel.get("Target") or ""
+        seen: set[str] = set()
+        for el in workbook.iter():
+            tag = _local(el.tag)
+            if tag == "workbookPr":
+                self.date1904 = _truthy(el.get("date1904"))
+            if tag != "sheet":
+                continue
+            name = el.get("name") or ""
+            if name.lower() in seen:
+                raise RejectedFile(MSG_DAMAGED, "duplicate sheet name")
+            seen.add(name.lower())
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id" and _REL_NS_SUFFIX in k), None)
+            target = rels.get(rid or "")
+            if not target:
+                raise RejectedFile(MSG_DAMAGED, "sheet without a relationship")
+            # calamine's rule: "/xl/x" → "xl/x", "xl/x" stays, anything else is relative to xl/
+            path = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else "xl/" + target
+            kind = path.split("/")[1] if path.count("/") >= 2 else ""
+            if kind not in ("worksheets", "chartsheets", "dialogsheets"):
+                raise RejectedFile(MSG_NONSTANDARD, "sheet outside the usual folders")
+            if kind != "worksheets":
+                continue
+            if path.lower() not in self.members:
+                raise RejectedFile(MSG_DAMAGED, "sheet part missing")
+            state = (el.get("state") or "visible").strip()
+            self.sheets.append(SheetPlan(name=name, part=path.lower(), state=state))
+        for plan in self.sheets:
+            xml = self.read(plan.part)
+            plan.scan = scan_extent(xml, plan.name)
+            self.sheet_xml[plan.part] = xml
+            if on_sheet is not None:
+                on_sheet(plan.name)
+        # Every other part calamine could be pointed at as a sheet is scanned too, named or not.
+        for key in self.members:
+            if key.startswith(_SHEET_DIRS) and not key.endswith("/") and key not in self.sheet_xml:
+                scan_extent(self.read(key), "(unnamed)")
+        return [plan.name for plan in self.sheets]
+
+    # -- step 3: everything else -------------------------------------------------------------------
+
+    def details(self) -> PrecheckResult:
+        """Check every remaining part; collect number formats, formulas, errors, merged/hidden cells, notes."""
+        styles = self.read("xl/styles.xml") if "xl/styles.xml" in self.members else None
+        for key, info in self.members.items():
+            if key in self.done or key.endswith("/"):
+                continue
+            # Only the head of other parts is decompressed: declarations can only sit before the root.
+            head = self.read_head(key, 4096)
+            if key.endswith((".xml", ".rels", ".vml")) or head.lstrip()[:1] == b"<":
+                if not _check_prolog(head, key, len(head) >= info.file_size):
+                    head = self.read_head(key, 1024 * 1024)
+                    if not _check_prolog(head, key, len(head) >= info.file_size):
+                        raise RejectedFile(MSG_NONSTANDARD, f"{key}: no root element in the first 1 MB")
+        pct_styles = percent_styles(styles)
+        for plan in self.sheets:
+            xml = self.sheet_xml[plan.part]
+            scan = plan.scan
+            if scan.fast:
+                pct = _fast_details(xml, scan, pct_styles)
+            else:
+                pct = {p for style, cells in scan.styled.items() if style in pct_styles for p in cells}
+            plan.percent_cells = frozenset(pct)
+            plan.formula_cells = frozenset(scan.formula_cells)
+            plan.error_cells = dict(scan.error_cells)
+            for pos, err in plan.error_cells.items():
+                if err not in READABLE_ERRORS:
+                    shown = err if err in KNOWN_ERRORS else "an error value this importer does not know"
+                    raise RejectedFile(MSG_ERROR_VALUE.format(sheet=display_name(plan.name), ref=cell_ref(*pos),
+                                                              error=shown), "unreadable error value")
+            plan.merged = _merged(xml, plan.name)
+            plan.hidden_rows = frozenset(scan.hidden_rows)
+            plan.hidden_cols = frozenset(_hidden_cols(xml))
+        self._notes()
+        return PrecheckResult(
+            filename=self.filename, size=len(self.data), sha256=hashlib.sha256(self.data).hexdigest(),
+            sheets=self.sheets, notes=self.notes, date1904=self.date1904,
+        )
+
+    def _notes(self) -> None:
+        keys = self.members
+        if any(k.startswith("xl/externallinks/") for k in keys):
+            self.notes.append(
+                "The workbook links to other workbooks (external links): values that come from them may be out of "
+                "date or from another council's file."
+            )
+        if any(k.startswith(("xl/embeddings/", "xl/activex/")) for k in keys):
+            self.notes.append("The workbook contains embedded objects or ActiveX controls; they were ignored.")
+        if self.date1904:
+            self.notes.append(
+                "The workbook uses the 1904 date system (older Mac Excel); dates were converted accordingly."
+            )
+        for plan in self.sheets:
+            shown = display_name(plan.name)
+            if plan.state == "hidden":
+                self.notes.append(f"Sheet '{shown}' is hidden in the workbook; it was read like any other sheet.")
+            elif plan.state == "veryHidden":
+                self.notes.append(
+                    f"Sheet '{shown}' is 'very hidden' (it can only be shown with VBA); it was read like any other "
+                    "sheet."
+                )
+
+
+def precheck(data: bytes, filename: str) -> PrecheckResult:
+    """All three steps; raises RejectedFile with a plain-English message when the file is refused."""
+    check = Precheck(data, filename)
+    check.structure()
+    check.layout()
+    return check.details()

@@ -1,0 +1,358 @@
+"""From uploaded bytes to a grid of cell values with the metadata the validator needs.
+
+Why this shape: the parser (python-calamine) is fast but can take the whole process down on a
+hostile file, so :func:`read_workbook` first runs the cheap structural checks in
+:mod:`lib.returns.safety`, reads values only in the isolated child of :mod:`lib.returns.worker`,
+and overlaps the two so the checks cost little wall-clock time:
+
+1. size, magic bytes and ZIP directory (parent) → the bytes go to the warm child, which opens the
+   workbook (shared strings, styles) while ...
+2. ... the parent checks the workbook parts and the real extent of every sheet → the child is told
+   which sheets to read, and reads them while ...
+3. ... the parent checks every other part and collects percent formats, formulas, errors, merged
+   and hidden cells.
+
+Any refusal is a :class:`RejectedFile` with a plain-English ``message``. Run
+``python -m lib.returns.workbook --bench`` for timings.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from lib.returns import worker
+from lib.returns.safety import (
+    MSG_OVERLAPPING_MERGED,
+    MSG_UNREADABLE,
+    Precheck,
+    PrecheckResult,
+    RejectedFile,
+    SheetPlan,
+    cell_ref,
+    col_letters,
+    display_name,
+)
+
+__all__ = ["RejectedFile", "Sheet", "Workbook", "cell_ref", "read_workbook"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Sheet:
+    """One worksheet: values as read, positions aligned to Excel cells, plus what the values alone lose.
+
+    ``rows[r][c]`` is Excel row r+1, column c (0 = A). Values are str, float, bool, None,
+    datetime.datetime/date/time or datetime.timedelta (a duration format such as [h]:mm); numbers
+    come back as float. Blank cells are None; trailing blank rows and columns are trimmed, and every
+    row has the same length. Error cells are None in ``rows`` and listed in ``error_cells``.
+    """
+
+    name: str
+    rows: list[list[object]]
+    percent_cells: frozenset[tuple[int, int]] = frozenset()
+    formula_cells: frozenset[tuple[int, int]] = frozenset()
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # (r0, c0, r1, c1) inclusive, clipped to the grid
+    hidden: bool = False
+    hidden_rows: frozenset[int] = frozenset()  # within the grid
+    hidden_cols: frozenset[int] = frozenset()
+
+
+@dataclass
+class Workbook:
+    """The worksheets of one upload, in workbook order, and notes for the import summary."""
+
+    filename: str
+    sha256: str
+    size: int
+    sheets: list[Sheet]
+    notes: list[str]
+
+
+def _trim(rows: list[list[object]], errors: dict[tuple[int, int], str]) -> list[list[object]]:
+    """Drop trailing rows and columns that hold nothing (an error cell counts as something)."""
+    error_rows = {r for r, _ in errors}
+    while rows and rows[-1] and all(v is None for v in rows[-1]) and len(rows) - 1 not in error_rows:
+        rows.pop()
+    while rows and not rows[-1] and len(rows) - 1 not in error_rows:
+        rows.pop()
+    if not rows:
+        return rows
+    width = max(len(r) for r in rows)
+    if any(r[-1] is not None for r in rows if len(r) == width):
+        used = width
+    else:
+        used = 0
+        for row in rows:
+            for c in range(len(row) - 1, used - 1, -1):
+                if row[c] is not None:
+                    used = c + 1
+                    break
+    used = max([used] + [c + 1 for _, c in errors])
+    if used != width or any(len(r) != width for r in rows):
+        rows = [r[:used] + [None] * (used - len(r[:used])) for r in rows]
+    return rows
+
+
+def _clip_merged(plan: SheetPlan, nrows: int, width: int) -> tuple[tuple[int, int, int, int], ...]:
+    """Merged ranges inside the grid only, so downstream code never walks a range like A1:XFD1048576."""
+    out = []
+    area = 0
+    for r0, c0, r1, c1 in plan.merged:
+        if r0 >= nrows or c0 >= width:
+            continue
+        r1, c1 = min(r1, nrows - 1), min(c1, width - 1)
+        area += (r1 - r0 + 1) * (c1 - c0 + 1)
+        out.append((r0, c0, r1, c1))
+    if area > nrows * width:  # only overlapping ranges can cover more cells than the grid has
+        raise RejectedFile(MSG_OVERLAPPING_MERGED.format(sheet=display_name(plan.name)), "overlapping merges")
+    return tuple(out)
+
+
+def _list(items: list[str], limit: int = 8) -> str:
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _sheet(plan: SheetPlan, rows: list[list[object]], notes: list[str]) -> Sheet:
+    rows = _trim(rows, plan.error_cells)
+    nrows, width = len(rows), (len(rows[0]) if rows else 0)
+    hidden_rows = frozenset(r for r in plan.hidden_rows if r < nrows)
+    hidden_cols = frozenset(c for c in plan.hidden_cols if c < width)
+    shown = display_name(plan.name)
+    if hidden_rows:
+        notes.append(f"Sheet '{shown}' has {len(hidden_rows)} hidden row(s) "
+                     f"({_list([str(r + 1) for r in sorted(hidden_rows)])}); they were read.")
+    if hidden_cols:
+        notes.append(f"Sheet '{shown}' has {len(hidden_cols)} hidden column(s) "
+                     f"({_list([col_letters(c) for c in sorted(hidden_cols)])}); they were read.")
+    uncached = sorted(
+        (r, c) for r, c in plan.formula_cells
+        if (r, c) not in plan.error_cells and (r >= nrows or c >= width or rows[r][c] is None)
+    )
+    if uncached:
+        notes.append(
+            f"Sheet '{shown}': {len(uncached)} formula cell(s) have no saved result "
+            f"({_list([cell_ref(r, c) for r, c in uncached], 5)}). Open the file in Excel so it recalculates, "
+            "save, and upload again."
+        )
+    percent = plan.percent_cells
+    if any(r >= nrows or c >= width for r, c in percent):  # formatted but empty cells beyond the data
+        percent = frozenset((r, c) for r, c in percent if r < nrows and c < width)
+    return Sheet(
+        name=plan.name, rows=rows, percent_cells=percent, formula_cells=plan.formula_cells,
+        error_cells=plan.error_cells, merged=_clip_merged(plan, nrows, width),
+        hidden=plan.state in ("hidden", "veryHidden"), hidden_rows=hidden_rows, hidden_cols=hidden_cols,
+    )
+
+
+def _assemble(pre: PrecheckResult, values: list[list[list[object]]]) -> Workbook:
+    notes = list(pre.notes)
+    sheets = [_sheet(plan, rows, notes) for plan, rows in zip(pre.sheets, values, strict=True)]
+    return Workbook(filename=pre.filename, sha256=pre.sha256, size=pre.size, sheets=sheets, notes=notes)
+
+
+def read_workbook(data: bytes, filename: str, *, timeout: float = 30.0) -> Workbook:
+    """Check and read an uploaded .xlsx; raises RejectedFile (plain-English ``.message``) when refused.
+
+    ``timeout`` bounds the reader process (wall clock and CPU); the checks are bounded by size caps.
+    """
+    try:
+        check = Precheck(data, filename)
+        check.structure()
+        job = worker.Job(data, timeout)
+        try:
+            check.layout(on_sheet=job.read)
+            pre = check.details()
+        except BaseException:
+            job.cancel()
+            raise
+        values = job.results()
+        if len(values) != len(pre.sheets):
+            raise RejectedFile(MSG_UNREADABLE, "sheet count mismatch")
+        return _assemble(pre, values)
+    except RejectedFile as exc:
+        log.info("upload refused (%s): %s", exc.detail or "no detail", filename[:80])
+        raise
+    except Exception as exc:  # never let an unexpected failure on a hostile file escape as a crash
+        log.exception("unexpected failure reading an upload")
+        raise RejectedFile(MSG_UNREADABLE, f"unexpected {exc.__class__.__name__}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Benchmark: python -m lib.returns.workbook --bench [--regional]
+
+
+def typical_return(seed: int = 1) -> bytes:
+    """A typical monthly return: KPIs 60 × (4 + 24 months), Actions 200 × 8 with 400–1,500-char texts."""
+    import datetime
+    import io
+    import random
+
+    import xlsxwriter
+
+    rnd = random.Random(seed)
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+    kpis = wb.add_worksheet("KPIs")
+    pct = wb.add_format({"num_format": "0.0%"})
+    months = [datetime.date(2023 + m // 12, m % 12 + 1, 1) for m in range(24)]
+    kpis.write_row(0, 0, ["KPI code", "KPI name", "Unit", "Polarity"] + [m.strftime("%b %Y") for m in months])
+    for r in range(60):
+        kpis.write_row(r + 1, 0, [f"CSC{r:03d}", f"Indicator {r}", "%" if r % 3 == 0 else "count", "high"])
+        for c in range(24):
+            if r % 3 == 0:
+                kpis.write_number(r + 1, 4 + c, round(rnd.random(), 3), pct)
+            else:
+                kpis.write_number(r + 1, 4 + c, rnd.randint(0, 900))
+    actions = wb.add_worksheet("Actions")
+    words = ["the", "service", "will", "review", "improve", "ensure", "children", "families", "social", "workers", "supervision", "audit"]
+    dfmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    actions.write_row(0, 0, ["Ref", "Theme", "Action", "Owner", "Due", "Status", "RAG", "Update"])
+
+    def text(n: int) -> str:
+        parts: list[str] = []
+        while sum(len(w) + 1 for w in parts) < n:
+            parts.append(rnd.choice(words))
+        return " ".join(parts)
+
+    for r in range(1, 201):
+        actions.write_row(r, 0, [f"A{r:03d}", rnd.choice(["Practice", "Workforce", "Leadership"]),
+                                 text(rnd.randint(400, 1500)), "Head of Service"])
+        actions.write_datetime(r, 4, datetime.datetime(2025, rnd.randint(1, 12), 1), dfmt)
+        actions.write_row(r, 5, [rnd.choice(["On track", "Delayed", "Complete"]), rnd.choice("RAG"),
+                                 text(rnd.randint(400, 1500))])
+    wb.close()
+    return out.getvalue()
+
+
+def regional_workbook(path: str, rows: int = 270_000) -> None:
+    """A long regional workbook (LA × KPI × month, 12 columns), written with xlsxwriter constant_memory."""
+    import datetime
+    import random
+
+    import xlsxwriter
+
+    rnd = random.Random(2)
+    wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False})
+    ws = wb.add_worksheet("Data")
+    pct = wb.add_format({"num_format": "0.0%"})
+    dfmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_row(0, 0, ["LA code", "KPI code", "Period", "Value", "Numerator", "Denominator", "Unit", "Polarity",
+                        "Quartile", "Rank", "Suppressed", "Source"])
+    for r in range(1, rows + 1):
+        la, k, m = 300 + r % 150, (r // 150) % 50, r // 7500
+        ws.write_number(r, 0, la)
+        ws.write_string(r, 1, f"CSC{k:03d}")
+        ws.write_datetime(r, 2, datetime.datetime(2022 + m // 12, m % 12 + 1, 1), dfmt)
+        if k % 2:
+            ws.write_number(r, 3, round(rnd.random(), 3), pct)
+        else:
+            ws.write_number(r, 3, rnd.randint(0, 500))
+        ws.write_row(r, 4, [rnd.randint(0, 500), 600, "%" if k % 2 else "n", 1, 1 + k % 4, 1 + la % 150])
+        ws.write_boolean(r, 10, False)
+        ws.write_string(r, 11, "DfE")
+    wb.close()
+
+
+def _median_ms(fn: object, runs: int) -> float:
+    import statistics
+    import time
+    from collections.abc import Callable
+
+    assert callable(fn)
+    call: Callable[[], object] = fn
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def _calamine_alone(data: bytes) -> list[list[list[object]]]:
+    import io
+
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
+    return [book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names]
+
+
+def _peak_kb(pid: int | str = "self") -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _bench_typical(runs: int) -> None:
+    from lib.returns.safety import precheck
+
+    data = typical_return()
+    worker.prestart()
+    read_workbook(data, "typical.xlsx")  # warm the child
+    for _ in range(20):
+        _calamine_alone(data)
+        read_workbook(data, "typical.xlsx")
+    a = _median_ms(lambda: _calamine_alone(data), runs)
+    b = _median_ms(lambda: precheck(data, "typical.xlsx"), runs)
+    c = _median_ms(lambda: read_workbook(data, "typical.xlsx"), runs)
+    print(f"typical return: {len(data) / 1024:.0f} KB, {runs} runs, medians")
+    print(f"  (a) python-calamine alone, in-process : {a:7.2f} ms")
+    print(f"  (b) precheck alone                    : {b:7.2f} ms")
+    print(f"  (c) read_workbook (warm worker)       : {c:7.2f} ms   ratio (c)/(a) = {c / a:.2f}")
+
+
+def _bench_regional(path: str) -> None:
+    import time
+
+    from lib import config
+
+    with open(path, "rb") as f:
+        data = f.read()
+    config.MAX_UPLOAD_BYTES = max(config.MAX_UPLOAD_BYTES, len(data))  # the bench file may exceed the app cap
+    t0 = time.perf_counter()
+    book = read_workbook(data, "regional.xlsx", timeout=120)
+    t1 = time.perf_counter()
+    rows = book.sheets[0].rows
+    child_peaks = [_peak_kb(w.proc.pid) for w in worker._POOL.idle]
+    print(f"regional workbook: {len(data) / 1e6:.1f} MB, {len(rows):,} rows × {len(rows[0])} columns")
+    print(f"  read_workbook: {t1 - t0:.2f} s; peak RSS parent {_peak_kb() / 1024:.0f} MB, "
+          f"reader child {max(child_peaks, default=0) / 1024:.0f} MB")
+    del book, rows
+    t0 = time.perf_counter()
+    _calamine_alone(data)
+    print(f"  python-calamine alone, in-process (after the above): {time.perf_counter() - t0:.2f} s")
+
+
+def _main(argv: list[str]) -> int:
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    if "--regional-child" in argv:
+        _bench_regional(argv[argv.index("--regional-child") + 1])
+        return 0
+    if "--bench" not in argv:
+        print("usage: python -m lib.returns.workbook --bench [--regional]")
+        return 2
+    _bench_typical(runs=200)
+    if "--regional" in argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "regional.xlsx")
+            regional_workbook(path)
+            subprocess.run([sys.executable, "-m", "lib.returns.workbook", "--regional-child", path], check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(_main(sys.argv[1:]))

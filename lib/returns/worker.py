@@ -1,0 +1,429 @@
+"""The isolated reader: python-calamine runs in a separate, resource-limited process.
+
+Why: calamine aborts the whole process (SIGABRT, uncatchable) on some files, and a Streamlit server
+is one process for every user. So values are read in a child process with an address-space cap
+(RLIMIT_AS 2 GiB), a CPU-time cap per file and a wall-clock timeout enforced by the parent. If the
+child dies or overruns, the upload is refused with :data:`safety.MSG_STOPPED`, the child is
+replaced, and the app carries on.
+
+Why it is kept warm: a fresh Python costs ~100 ms, while reading a typical return costs ~3 ms. One
+child is started once and reused (at most :data:`MAX_WORKERS` run side by side for concurrent
+uploads), and replaced transparently after a crash, a timeout or :data:`JOBS_PER_WORKER` files.
+
+Protocol over a socket pair (length-prefixed frames from ``multiprocessing.connection``, pickled)::
+
+    parent → child   ("job", cpu_seconds), then the file bytes      child opens the workbook
+    parent → child   ("read", sheet_name)  ... one per sheet         child replies ("rows", rows) or
+                                                                      ("error", kind), one per read
+    parent → child   ("done",) or ("cancel",)                        cancel is acknowledged: ("cancelled",)
+
+The child parses shared strings and styles while the parent is still checking sheet extents, and
+reads each sheet as soon as the parent has passed it, so checking and reading overlap.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import datetime
+import gc
+import io
+import logging
+import os
+import pickle
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, NoReturn
+
+from lib.returns.safety import MSG_DAMAGED, MSG_OLE, MSG_STOPPED, MSG_UNREADABLE, RejectedFile
+
+log = logging.getLogger(__name__)
+
+MEMORY_LIMIT = 2 * 1024 * 1024 * 1024  # RLIMIT_AS of the child
+START_TIMEOUT = 30.0  # seconds for a new child to import python-calamine and say "ready"
+CANCEL_GRACE = 0.5  # seconds a child gets to acknowledge a cancelled job before it is killed
+MAX_WORKERS = 2
+JOBS_PER_WORKER = 500
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+Rows = list[list[object]]
+
+_ERROR_MESSAGES = {"password": MSG_OLE, "missing": MSG_DAMAGED, "unreadable": MSG_UNREADABLE, "stopped": MSG_STOPPED}
+
+
+# ---------------------------------------------------------------------------------------------
+# Child side
+
+
+def _set_limits() -> None:
+    """Cap the child's address space and core dumps (best effort: macOS ignores RLIMIT_AS)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    with contextlib.suppress(ValueError, OSError):
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _set_cpu_budget(seconds: float) -> None:
+    """Allow this job ``seconds`` more CPU time; past that the kernel sends SIGXCPU and the child dies."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime + seconds) + 1
+    with contextlib.suppress(ValueError, OSError):
+        _cur, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _classify(exc: BaseException) -> str:
+    name = type(exc).__name__
+    if name == "PasswordError":
+        return "password"
+    if name == "WorksheetNotFound":
+        return "missing"
+    if isinstance(exc, MemoryError | RecursionError):
+        return "stopped"
+    return "unreadable"
+
+
+def _read_sheet(book: Any, name: str) -> Rows:
+    """One sheet as rows from A1 (empty cells → None), as python-calamine reads it."""
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return [[None if v == "" else v for v in row] if "" in row else row for row in rows]
+
+
+def _dumps(obj: object) -> bytes:
+    try:
+        return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        return pickle.dumps(("error", "stopped"))
+
+
+def serve(conn: Connection) -> None:
+    """The child's loop: one job at a time until the parent closes the connection."""
+    gc.disable()  # job data has no reference cycles; collecting is wasted time on big sheets
+    import python_calamine
+
+    gc.freeze()  # the occasional collection below then only looks at objects made by jobs
+    conn.send_bytes(b"ready")
+    jobs = 0
+    while True:
+        try:
+            _tag, cpu_seconds = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            return
+        _set_cpu_budget(float(cpu_seconds))
+        data = conn.recv_bytes()
+        book: Any = None
+        error: str | None = None
+        try:
+            book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
+        except BaseException as exc:
+            error = _classify(exc)
+        while True:
+            command = pickle.loads(conn.recv_bytes())
+            if command[0] == "read":
+                reply: tuple[str, Any] = ("error", error)
+                if error is None:
+                    try:
+                        reply = ("rows", _read_sheet(book, command[1]))
+                    except BaseException as exc:
+                        error = _classify(exc)
+                        reply = ("error", error)
+                payload = _dumps(reply)
+                del reply
+                conn.send_bytes(payload)
+                del payload
+                continue
+            if command[0] == "cancel":
+                conn.send_bytes(pickle.dumps(("cancelled", None)))
+            break
+        del book, data
+        jobs += 1
+        if jobs % 50 == 0:
+            gc.collect()
+
+
+def _child_main(fd: int) -> None:
+    _set_limits()
+    sys.stdout = sys.stderr  # nothing may write into the protocol by accident
+    serve(Connection(fd))
+
+
+# ---------------------------------------------------------------------------------------------
+# Parent side
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Replies may only contain plain data and datetime values: no other classes are ever built."""
+
+    _ALLOWED = frozenset({("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"),
+                          ("datetime", "timedelta"), ("datetime", "timezone")})
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self._ALLOWED:
+            return getattr(datetime, name)
+        raise pickle.UnpicklingError("unexpected class in reader reply")
+
+
+def _loads(payload: bytes) -> Any:
+    """Unpickle a reply with the garbage collector paused (it would rescan millions of fresh objects)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _SafeUnpickler(io.BytesIO(payload)).load()
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class Worker:
+    """One child process and the parent's end of its socket."""
+
+    def __init__(self) -> None:
+        parent_sock, child_sock = socket.socketpair()
+        code = (
+            "import sys; sys.path.insert(0, sys.argv[1]); "
+            "from lib.returns.worker import _child_main; _child_main(int(sys.argv[2]))"
+        )
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-c", code, str(PROJECT_ROOT), str(child_sock.fileno())],
+                pass_fds=(child_sock.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, close_fds=True,
+            )
+        finally:
+            child_sock.close()
+        self.conn = Connection(parent_sock.detach())
+        self.ready = False
+        self.jobs = 0
+        self.dead = False
+
+    def wait_ready(self, timeout: float) -> None:
+        if self.ready:
+            return
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise RejectedFile(MSG_STOPPED, "worker did not start")
+        try:
+            if self.conn.recv_bytes() != b"ready":
+                raise EOFError
+        except (EOFError, OSError):
+            self.kill()
+            raise RejectedFile(MSG_STOPPED, "worker failed to start") from None
+        self.ready = True
+
+    def kill(self) -> None:
+        """Stop this child for good (it may be stuck on a hostile file)."""
+        self.dead = True
+        with contextlib.suppress(ProcessLookupError, OSError):
+            self.proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=5)
+        with contextlib.suppress(OSError):
+            self.conn.close()
+
+    def close(self) -> None:
+        """Ask an idle child to exit (closing the socket ends its loop)."""
+        self.dead = True
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=2)
+        if self.proc.poll() is None:
+            self.kill()
+
+    def death_detail(self) -> str:
+        code = self.proc.poll()
+        if code is not None and code < 0:
+            with contextlib.suppress(ValueError):
+                return f"reader killed by {signal.Signals(-code).name}"
+        return f"reader exited ({code})"
+
+
+class WorkerPool:
+    """Warm children shared by all threads of the app; a dead or worn-out child is replaced."""
+
+    def __init__(self, size: int = MAX_WORKERS) -> None:
+        self.size = size
+        self.idle: list[Worker] = []
+        self.running = 0
+        self.cond = threading.Condition()
+
+    def prestart(self) -> None:
+        """Start a child in the background so the first upload does not wait for it."""
+        with self.cond:
+            if not self.idle and self.running == 0:
+                self.idle.append(Worker())
+
+    def acquire(self) -> Worker:
+        with self.cond:
+            while not self.idle and self.running >= self.size:
+                self.cond.wait()
+            self.running += 1
+            worker = self.idle.pop() if self.idle else None
+        if worker is None:
+            try:
+                worker = Worker()
+            except BaseException:
+                with self.cond:
+                    self.running -= 1
+                    self.cond.notify()
+                raise
+        return worker
+
+    def release(self, worker: Worker) -> None:
+        replacement: Worker | None = None
+        if worker.dead or worker.jobs >= JOBS_PER_WORKER:
+            if not worker.dead:
+                worker.close()
+            with contextlib.suppress(OSError):
+                replacement = Worker()  # starts now, in the background, ready for the next upload
+        else:
+            replacement = worker
+        with self.cond:
+            self.running -= 1
+            if replacement is not None:
+                self.idle.append(replacement)
+            self.cond.notify()
+
+    def shutdown(self) -> None:
+        with self.cond:
+            idle, self.idle = self.idle, []
+        for worker in idle:
+            worker.close()
+
+
+_POOL = WorkerPool()
+atexit.register(_POOL.shutdown)
+
+
+def prestart() -> None:
+    """Warm up the reader process (call at app start-up; optional)."""
+    _POOL.prestart()
+
+
+class Job:
+    """One file in one child: :meth:`read` per sheet, then :meth:`results` (or :meth:`cancel`) once."""
+
+    def __init__(self, data: bytes, timeout: float) -> None:
+        self.deadline = time.monotonic() + timeout
+        self.worker = _POOL.acquire()
+        self.finished = False
+        self.pending = 0
+        try:
+            self.worker.wait_ready(max(START_TIMEOUT, timeout))
+            self.worker.jobs += 1
+            self.worker.conn.send_bytes(pickle.dumps(("job", timeout + 1.0)))
+            self.worker.conn.send_bytes(data)
+        except (OSError, EOFError):
+            self._fail("could not send the file", died=True)
+        except RejectedFile:
+            self._finish()
+            raise
+
+    def _finish(self) -> None:
+        if not self.finished:
+            self.finished = True
+            _POOL.release(self.worker)
+
+    def _fail(self, detail: str, *, died: bool = False) -> NoReturn:
+        if died:  # the socket closed: let the exit status arrive so the log says why
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.worker.proc.wait(timeout=1)
+        detail = f"{detail}; {self.worker.death_detail()}"
+        self.worker.kill()
+        self._finish()
+        log.warning("spreadsheet reader stopped: %s", detail)
+        raise RejectedFile(MSG_STOPPED, detail)
+
+    def read(self, sheet_name: str) -> None:
+        """Ask for one sheet's values (the sheet has passed the extent check)."""
+        try:
+            self.worker.conn.send_bytes(pickle.dumps(("read", sheet_name)))
+        except (OSError, EOFError):
+            self._fail("could not send a command", died=True)
+        self.pending += 1
+
+    def _recv(self, timeout: float) -> tuple[str, Any] | None:
+        """The next reply, or None if none came within ``timeout``; raises if the child died."""
+        if not self.worker.conn.poll(max(timeout, 0.0)):
+            return None
+        payload = self.worker.conn.recv_bytes()
+        try:
+            kind, value = _loads(payload)
+        except Exception:
+            self._fail("unreadable reply")
+        return str(kind), value
+
+    def cancel(self) -> None:
+        """The file was refused: stop the child's work on it, killing it if it does not stop at once."""
+        if self.finished:
+            return
+        try:
+            self.worker.conn.send_bytes(pickle.dumps(("cancel",)))
+            until = time.monotonic() + CANCEL_GRACE
+            while True:
+                reply = self._recv(until - time.monotonic())
+                if reply is None or reply[0] == "cancelled":
+                    break
+        except (OSError, EOFError, RejectedFile):
+            reply = None
+        if reply is None:
+            self.worker.kill()
+        self._finish()
+
+    def results(self) -> list[Rows]:
+        """The rows of each sheet asked for, in order; RejectedFile if the child failed or overran."""
+        out: list[Rows] = []
+        error: str | None = None
+        try:
+            self.worker.conn.send_bytes(pickle.dumps(("done",)))
+            for _ in range(self.pending):
+                reply = self._recv(self.deadline - time.monotonic())
+                if reply is None:
+                    self._fail("timed out")
+                if reply[0] == "rows":
+                    out.append(reply[1])
+                elif error is None:
+                    error = str(reply[1])
+        except (OSError, EOFError):
+            self._fail("connection lost", died=True)
+        self._finish()
+        if error is not None:
+            raise RejectedFile(_ERROR_MESSAGES.get(error, MSG_UNREADABLE), f"reader error: {error}")
+        return out
+
+    def __del__(self) -> None:
+        if not getattr(self, "finished", True):
+            with contextlib.suppress(Exception):
+                self.worker.kill()
+                self._finish()
+
+
+def read_values(data: bytes, sheet_names: list[str], *, timeout: float = 30.0) -> list[Rows]:
+    """Read the named sheets' values in the isolated child, with no pre-check (the caller did it)."""
+    job = Job(data, timeout)
+    for name in sheet_names:
+        job.read(name)
+    return job.results()
+
+
+if __name__ == "__main__":  # pragma: no cover - started by Worker with "-c"; kept for manual runs
+    _child_main(int(sys.argv[1]))
+    os._exit(0)

@@ -1,0 +1,58 @@
+"""Upload returns: drop workbooks, preview every change and problem, confirm, see history, undo."""
+
+import streamlit as st
+
+from lib import ui
+
+eng = ui.page_setup("Upload returns")
+url, version = ui.db_url(), ui.data_version(eng)
+ctx = ui.load_context(url, version)
+st.title("Upload returns")
+st.caption("Any layout: our template, a wide monthly KPI return, a commissioning-plan KPI table or an action-plan "
+           "progress table. Nothing is stored until you confirm, and any error stops the whole file.")
+
+with st.expander("Download a return template", icon=":material/download:"):
+    c1, c2 = st.columns(2)
+    c1.download_button("Monthly return template (all KPIs and actions)", ui.template_bytes(url, version, None),
+                       file_name="improvement-board-return.xlsx", mime=ui.XLSX_MIME, key="dl_template")
+    leads = ui.lead_officers(url, version)
+    lead = c2.selectbox("Return pack for one lead officer", leads, index=None, placeholder="Choose a lead officer",
+                        key="pack_lead")
+    if lead:
+        c2.download_button(f"Return pack for {lead}", ui.template_bytes(url, version, lead),
+                           file_name=ui.pack_filename(lead), mime=ui.XLSX_MIME, key="dl_pack")
+
+files = st.file_uploader("Excel returns (.xlsx)", type=["xlsx"], accept_multiple_files=True, key="upload_files")
+months = ui.month_choices(ctx["as_at"])
+month = st.selectbox("Month the returns are for (used only when a file does not say)", months, index=None,
+                     placeholder="Work it out from the file", key="upload_month",
+                     format_func=lambda p: p.label)
+
+for uploaded in files or []:
+    data = uploaded.getvalue()
+    with st.container(border=True):
+        st.subheader(uploaded.name)
+        with st.spinner(f"Checking {uploaded.name}…"):
+            preview = ui.preview_import(url, data, uploaded.name, month)
+        ui.show_import_result(preview, key=f"preview_{preview.sha256[:12]}")
+        if preview.outcome == "preview":
+            st.button("Confirm and store this return", type="primary", key=f"confirm_{preview.sha256[:12]}",
+                      on_click=ui.confirm_import, args=(url, data, uploaded.name, month))
+        elif preview.outcome == "rejected":
+            ui.mapping_editor(url, data, uploaded.name, preview)
+
+if "import_message" in st.session_state:
+    kind, message = st.session_state.pop("import_message")
+    (st.success if kind == "ok" else st.error)(message)
+
+st.subheader("Upload history")
+history = ui.upload_history(url, version)
+if history.empty:
+    ui.empty_state("No returns uploaded yet — drop a workbook above.")
+else:
+    st.dataframe(history, hide_index=True, width="stretch", column_config=ui.HISTORY_COLUMNS)
+    undoable = history[history["Outcome"] == "imported"]["Upload"].tolist()
+    c1, c2 = st.columns([2, 1])
+    chosen = c1.selectbox("Upload", undoable, index=None, placeholder="Choose an upload to undo", key="undo_choice")
+    c2.button("Undo this upload", disabled=chosen is None, on_click=ui.undo_upload, args=(url, chosen),
+              key="undo_button")

@@ -1,0 +1,350 @@
+"""Importing the layouts councils really use, built here from the seed figures, plus history,
+identity, undo and the export round trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import xlsxwriter
+from sqlalchemy import Engine
+
+from lib import cli, queries, store
+from lib.returns import pipeline, template
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def workbook(sheets: dict[str, list[list[Any]]], *, merges: dict[str, list[tuple[int, int, int, int]]] | None = None,
+             percent: dict[str, list[tuple[int, int]]] | None = None) -> bytes:
+    """Build an .xlsx in memory: rows of values per sheet, optional merged ranges and percent cells."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    pct = book.add_format({"num_format": "0.0%"})
+    date = book.add_format({"num_format": "d mmm yyyy"})
+    for name, rows in sheets.items():
+        ws = book.add_worksheet(name)
+        pcells = set((percent or {}).get(name, []))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, dt.date):
+                    ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
+                elif isinstance(value, int | float):
+                    ws.write_number(r, c, value, pct if (r, c) in pcells else None)
+                else:
+                    ws.write_string(r, c, value)
+        for r0, c0, r1, c1 in (merges or {}).get(name, []):
+            ws.merge_range(r0, c0, r1, c1, rows[r0][c0])
+    book.close()
+    return buffer.getvalue()
+
+
+def show(engine: Engine, what: str) -> list[dict[str, Any]]:
+    return cli.SHOWS[what](engine)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    eng = store.get_engine(f"sqlite:///{tmp_path / 'imp.db'}")
+    store.init_db(eng)
+    return eng
+
+
+def import_ok(engine: Engine, data: bytes, name: str, **kw: Any) -> pipeline.ImportResult:
+    result = pipeline.import_bytes(engine, data, name, **kw)
+    assert result.outcome == "imported", [p.line() for p in result.problems]
+    return result
+
+
+# --- the commissioning-plan KPI table (seed 001 lines 3825-3922) ---------------------------------------
+
+COMMISSIONING = [
+    ["Children, Education, Libraries and Safeguarding Committee"],
+    ["Annual Performance Report 2016/17", None, None, None, None, None, None, None, None, None],
+    [],
+    ["SAFEGUARDING"],
+    ["Ref", None, "Indicator", "Polarity", "Period Covered", "2016/17 Target", "2016/17 Result", "2015/16 Result",
+     "DOT Long Term (From 2015/16)", "Benchmarking"],
+    ["CPI FS/S6", None, "Percentage of children in London Borough of Barnet foster care", "Bigger is Better",
+     "As at 31 March 2017", "42.5%", "44.0% (G)", "43.5%", "Improving", "No benchmark available"],
+    ["CPI", "FS/S4", "Number of referrals to social care (per 10,000 of the under-18 population)", "Monitor",
+     "As at 31 March 2017", "Monitor", "345", "396", "Monitor",
+     "England: 548.3 London: 477.9 Statistical Neighbours: 467.48 (2014/15, LAIT)"],
+    ["CPI", "FS/S5", "Number of children adopted", "Bigger is Better", "Apr 2016 - Mar 2017", "10", "8 (GA)", "12",
+     "Worsening", "No benchmark available"],
+    ["8 adoption orders have been granted in 2016/17, which is a drop from 12 last year. However, 12 children are "
+     "currently placed for adoption with orders anticipated."],
+    ["Ref", None, "Indicator", "Polarity", "Period Covered", "2016/17 Target", "2016/17 Result", "2015/16 Result",
+     "DOT Long Term (From 2015/16)", "Benchmarking"],
+    ["QUALITY OF SOCIAL WORK PRACTICE"],
+    ["SPI", "FS/S11", "Percentage of children in external residential placements", "Smaller is Better",
+     "As at 31 March 2017", "9.2%", "10.4% (R)", "9.2%", "Worsening", "No benchmark available"],
+    ["CPI", "FS/S17", "Percentage of young people in care who know about the Corporate Parenting Pledge",
+     "Bigger is Better", "Apr 2016 - Mar 2017", "Monitor", "Not available", "New for 2016/17", "New for 2016/17",
+     "No benchmark available"],
+    ["SPI", "CES/S13-4", "Percentage of pupils achieving the English Baccalaureate", "Bigger is Better",
+     "Academic Year 2015/16", "34.2% (Top 10% in England)", "43.7% G", "New for 2016/17", "New for 2016/17",
+     "National 23.1% London 31.9% Statistical Neighbours 34.4% (2016, DFE)"],
+]
+
+
+def test_commissioning_plan_table(engine: Engine) -> None:
+    data = workbook({"KPIs 2016-17": COMMISSIONING}, merges={"KPIs 2016-17": [(8, 0, 8, 9)]})
+    result = import_ok(engine, data, "cels-performance-2016-17.xlsx")
+    values = queries.kpi_values(engine)
+    row = values[(values["ref"] == "FS/S6") & (values["period_end"] == dt.date(2017, 3, 31))].iloc[0]
+    assert row["value"] == pytest.approx(44.0) and row["reported_rag"] == "green" and row["target"] == 42.5
+    assert row["period_kind"] == "as_at"
+    prev = values[(values["ref"] == "FS/S6") & (values["period_end"] == dt.date(2016, 3, 31))].iloc[0]
+    assert prev["value"] == pytest.approx(43.5)
+    s5 = values[(values["ref"] == "FS/S5") & (values["period_kind"] == "financial_year")]
+    assert s5.iloc[-1]["reported_rag"] == "green_amber"
+    assert "adoption orders" in (s5.iloc[-1]["commentary"] or "")
+    s11 = values[(values["ref"] == "FS/S11")].iloc[-1]
+    assert s11["value"] == pytest.approx(10.4) and s11["reported_rag"] == "red"
+    s17 = values[(values["ref"] == "FS/S17")].iloc[-1]
+    assert s17["value"] is None or s17["value"] != s17["value"]  # missing, never zero
+    assert s17["missing_reason"] == "not available"
+    ebacc = values[values["ref"] == "CES/S13-4"].iloc[-1]
+    assert ebacc["period_kind"] == "academic_year" and ebacc["reported_rag"] == "green"
+    kpis = queries.kpis(engine).set_index("ref")
+    assert kpis.loc["FS/S11", "polarity"] == "lower" and kpis.loc["FS/S4", "polarity"] == "monitor"
+    assert kpis.loc["FS/S6", "kpi_type"] == "CPI"
+    assert kpis.loc["FS/S6", "theme"].lower() == "safeguarding"
+    bench = queries.benchmarks(engine, "FS/S4").set_index("comparator")
+    assert bench.loc["England", "value"] == pytest.approx(548.3)
+    assert bench.loc["Statistical neighbours", "value"] == pytest.approx(467.48)
+    assert bench.loc["London", "year_label"] == "2014/15"
+    assert {s.family for s in result.sheets} == {"kpi_values"}
+
+
+def test_wide_monthly_return_with_real_dates_and_text_months(engine: Engine) -> None:
+    months = [dt.date(2017, m, 1) for m in (4, 5, 6)]
+    rows = [
+        ["DU Assurance Report — monthly KPIs"],
+        ["Notes: figures are provisional"],
+        [],
+        ["Ref", "Measure", "Polarity", "Target", *months, "Jul-17"],
+        ["DU-ASSESS45", "Assessments completed within 45 working days", "Bigger is Better", 0.85, 0.71, 0.725,
+         "n/a", "74.5%"],
+        ["DU-CASELOAD", "Average caseload (DAT)", "Smaller is Better", 15, 18.2, 17.5, "17", "-"],
+    ]
+    data = workbook({"Monthly": rows}, percent={"Monthly": [(4, 3), (4, 4), (4, 5)]})
+    import_ok(engine, data, "du-assurance.xlsx")
+    values = queries.kpi_values(engine)
+    assess = values[values["ref"] == "DU-ASSESS45"].set_index("period")
+    assert assess.loc["Apr 2017", "value"] == pytest.approx(71.0)
+    assert assess.loc["May 2017", "value"] == pytest.approx(72.5)
+    assert assess.loc["Jul 2017", "value"] == pytest.approx(74.5)
+    assert assess.loc["Jun 2017", "missing_reason"] == "not applicable"
+    assert assess.loc["Apr 2017", "target"] == pytest.approx(85.0)
+    case = values[values["ref"] == "DU-CASELOAD"].set_index("period")
+    assert case.loc["Jun 2017", "value"] == pytest.approx(17.0)
+    assert case.loc["Jul 2017", "missing_reason"] is not None
+    assert queries.kpis(engine).set_index("ref").loc["DU-CASELOAD", "polarity"] == "lower"
+
+
+ACTION_PLAN_2012 = [
+    ["Appendix 1: Inspection of Safeguarding and Looked After Children Action Plan 2012"],
+    ["Local Authority & partners"],
+    ["Ofsted recommendations", "Ofsted timeframe", "Key actions", "Lead officer", "Completion date",
+     "Reporting mechanism/ oversight", "RAG", "Progress update"],
+    ["1. The Domestic Violence Strategic Board to review the services provided through housing for victims of "
+     "domestic abuse", "3 months", "Carry out a review of services provided through housing for victims of domestic "
+     "abuse", "Stav Yiannou", "24 May 2012", "DVSB; Safer Communities Board", "Green", "Review under way"],
+    [None, None, "*Subsequently review and refresh Domestic Violence strategy and action plan, to include a focus on "
+     "housing", "Stav Yiannou", "24 August 2012", "DVSB", "AMBER", "Waiting for the review"],
+    ["2. The council to review its current processes for initiating child protection enquiries", "3 months",
+     "Review current process in relation to recording section 47 enquiries", "Jo Pymont\nErica Ferrari",
+     "Sept 17", "Safeguarding and social care management meeting", "g", "Done in draft"],
+]
+
+
+def test_action_plan_table_with_merged_recommendation_and_no_ids(engine: Engine) -> None:
+    data = workbook({"Appendix 1": ACTION_PLAN_2012}, merges={"Appendix 1": [(3, 0, 4, 0), (3, 1, 4, 1)]})
+    import_ok(engine, data, "slac-action-plan-progress-2012-05.xlsx")
+    acts = queries.actions(engine).set_index("ref")
+    assert list(acts.index) == ["1.1", "1.2", "2.1"]
+    assert acts.loc["1.2", "recommendations"] == ["1"]
+    assert acts.loc["1.1", "due"] == dt.date(2012, 5, 24)
+    assert acts.loc["2.1", "due"] == dt.date(2017, 9, 30)
+    assert acts.loc["1.2", "rag"] == "amber" and acts.loc["2.1", "rag"] == "green"
+    assert "Jo Pymont" in acts.loc["2.1", "lead_officer"] and "Erica Ferrari" in acts.loc["2.1", "lead_officer"]
+    recs = queries.recommendations(engine)
+    assert set(recs["number"]) == {"1", "2"}
+    assert recs.set_index("number").loc["1", "text"].startswith("The Domestic Violence Strategic Board")
+    updates = queries.action_updates(engine)
+    assert set(updates["period_end"]) == {dt.date(2012, 5, 31)}  # month from the file name
+
+
+def fs_plan_return(month: dt.date, rag_103: str, status_103: str) -> bytes:
+    rows = [
+        [f"Family Services Improvement Action Plan — progress as at {month:%B %Y}"],
+        ["Objective One: Empowering and equipping our workforce"],
+        ["Recn.", "Recommendation(s)", "Action", "Lead officer", "Due date", "Status", "RAG", "Progress update"],
+        ["1.01", "1, 2, 3", "Thresholds document to be launched to all partners", "Operational Director Early Help",
+         "Oct 17", "Complete", "Blue", "Launched"],
+        ["1.03", "1, 4, 9, 18", "Line Managers to review all open CIN and CP cases", "Operational Director Early Help",
+         "Dec 17, March 18", status_103, rag_103, "Reviews in progress"],
+        ["2.02", "ALL", "The Improvement Action Plan will be monitored through the Social Work Improvement Board",
+         "HoS Business Improvement", "3 months", "On track", "Green", "Standing item"],
+    ]
+    return workbook({"Progress": rows})
+
+
+def test_two_monthly_returns_give_one_action_with_two_updates_and_reimport_is_a_noop(engine: Engine) -> None:
+    import_ok(engine, fs_plan_return(dt.date(2017, 8, 31), "Amber", "In progress"), "fsiap-2017-08.xlsx")
+    before = show(engine, "actions")
+    june = fs_plan_return(dt.date(2017, 9, 30), "Red", "Delayed")
+    second = import_ok(engine, june, "fsiap-2017-09.xlsx")
+    acts = queries.actions(engine).set_index("ref")
+    assert len(acts) == 3
+    assert acts.loc["1.03", "updates"] == 2
+    assert acts.loc["1.03", "rag"] == "red"
+    assert acts.loc["1.03", "recommendations"] == ["1", "4", "9", "18"]
+    assert acts.loc["2.02", "recommendations"][0] == "ALL"
+    snapshot = (show(engine, "actions"), show(engine, "recommendations"), show(engine, "kpi-values"))
+    again = pipeline.import_bytes(engine, june, "fsiap-2017-09-copy.xlsx")
+    assert again.outcome == "duplicate" and again.duplicate_of == second.upload_id
+    assert (show(engine, "actions"), show(engine, "recommendations"), show(engine, "kpi-values")) == snapshot
+    pipeline.undo(engine, second.upload_id)
+    assert show(engine, "actions") == before
+
+
+def test_undo_restores_the_exact_prior_show_output_after_changes(fresh_seeded_url: str) -> None:
+    engine = store.get_engine(fresh_seeded_url)
+    before = {w: show(engine, w) for w in cli.SHOWS}
+    rows = [["Ref", "Period", "Value", "Target", "Commentary"],
+            ["DU-ASSESS45", "Jun 2019", 50.0, 90, "Corrected figure"],
+            ["DU-ASSESS45", "Jul 2019", 51.0, 90, None],
+            ["FS/S6", "As at 31 March 2017", "45.0% (G)", "42.5%", None]]
+    result = import_ok(engine, workbook({"KPIs": rows}), "corrections.xlsx", period=None)
+    assert result.counter.changed.get("kpi_value") == 2 and result.counter.added.get("kpi_value") == 1
+    assert show(engine, "kpi-values") != before["kpi-values"]
+    pipeline.undo(engine, result.upload_id)
+    assert {w: show(engine, w) for w in cli.SHOWS} == before
+
+
+def test_same_kpi_and_period_twice_with_different_values_names_both_rows(engine: Engine) -> None:
+    rows = [["Ref", "KPI", "Period", "Value"], ["X1", "A measure", "Jun 2019", 5], ["X1", "A measure", "Jun 2019", 6]]
+    result = pipeline.import_bytes(engine, workbook({"KPIs": rows}), "dupes.xlsx")
+    assert result.outcome == "rejected"
+    message = result.errors[0].line()
+    assert "B2" in message or "D2" in message or "row 2" in message
+    assert "row 3" in message or "D3" in message
+    assert queries.kpi_values(engine).empty
+
+
+def test_every_problem_is_listed_with_sheet_row_and_column(engine: Engine) -> None:
+    rows = [["Ref", "KPI", "Period", "Value", "RAG"],
+            ["X1", "A", "Jun 2019", "lots", "Green"],
+            ["X2", "B", "Smarch 2019", 5, "Green"],
+            ["X3", "C", "Jun 2019", 7, "Purple"]]
+    result = pipeline.import_bytes(engine, workbook({"Return": rows}), "bad.xlsx")
+    lines = [p.line() for p in result.errors]
+    assert len(lines) == 3, lines
+    assert any(line.startswith("bad.xlsx: Return: row 2: column D:") for line in lines)
+    assert any("row 3" in line and "column C" in line for line in lines)
+    assert any("row 4" in line and "column E" in line and "Purple" in line for line in lines)
+    assert queries.kpi_values(engine).empty
+
+
+def test_percentage_typed_as_fraction_is_refused(fresh_seeded_url: str) -> None:
+    engine = store.get_engine(fresh_seeded_url)
+    rows = [["Ref", "Period", "Value"], ["DU-ASSESS45", "Jul 2019", 0.87]]
+    result = pipeline.import_bytes(engine, workbook({"KPIs": rows}), "fraction.xlsx")
+    assert result.outcome == "rejected"
+    assert "fraction" in result.errors[0].message
+
+
+def test_formula_text_stays_data_and_export_has_no_formulas(engine: Engine, tmp_path: Path) -> None:
+    payload = '=HYPERLINK("http://evil.example","click")'
+    rows = [["Ref", "KPI", "Period", "Value", "Commentary"], ["X1", "@SUM(A1)", "Jun 2019", 5, payload],
+            ["X2", "+cmd", "Jun 2019", 6, "-2+3"]]
+    import_ok(engine, workbook({"KPIs": rows}), "inject.xlsx")
+    values = queries.kpi_values(engine).set_index("ref")
+    assert values.loc["X1", "commentary"] == payload
+    data = template.export(engine)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    formulas = [(ws.title, c.coordinate) for ws in book.worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    assert formulas == []
+    texts = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    assert payload in texts and "@SUM(A1)" in texts
+
+
+def test_export_then_import_into_an_empty_database_round_trips(seeded_engine: Engine, tmp_path: Path) -> None:
+    data = template.export(seeded_engine)
+    target = store.get_engine(f"sqlite:///{tmp_path / 'round.db'}")
+    store.init_db(target)
+    result = pipeline.import_bytes(target, data, "export.xlsx")
+    assert result.outcome == "imported", [p.line() for p in result.problems[:10]]
+    for what in cli.SHOWS:
+        assert show(target, what) == show(seeded_engine, what), what
+
+
+def test_template_prefills_kpis_and_actions_with_validation(seeded_engine: Engine) -> None:
+    data = template.template(seeded_engine)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert {"Instructions", "KPIs", "Actions"} <= set(book.sheetnames)
+    kpis = book["KPIs"]
+    headers = [c.value for c in kpis[1]]
+    assert headers[:3] == ["Ref", "KPI", "Theme"]
+    assert kpis.max_row > 10
+    assert isinstance(kpis.cell(2, headers.index("Period") + 1).value, dt.datetime)
+    actions = book["Actions"]
+    assert actions.max_row > 40
+    validations = [dv.formula1 for dv in actions.data_validations.dataValidation]
+    assert any("Green" in (f or "") for f in validations) and any("Complete" in (f or "") for f in validations)
+
+
+def test_return_pack_for_one_lead_officer_round_trips(fresh_seeded_url: str, tmp_path: Path) -> None:
+    engine = store.get_engine(fresh_seeded_url)
+    acts = queries.actions(engine)
+    lead = acts["lead_officer"].value_counts().index[-1]
+    data = template.template(engine, lead_officer=lead)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    ws = book["Actions"]
+    heads = [c.value for c in ws[1]]
+    leads = {ws.cell(r, heads.index("Lead officer") + 1).value for r in range(2, ws.max_row + 1)}
+    assert leads == {lead}
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, heads.index("Status") + 1).value = "In progress"
+        ws.cell(r, heads.index("RAG") + 1).value = "Amber"
+        ws.cell(r, heads.index("Progress update") + 1).value = "Filled in by the officer"
+    out = io.BytesIO()
+    book.save(out)
+    result = import_ok(engine, out.getvalue(), "pack.xlsx")
+    assert result.counter.added.get("action_update") == ws.max_row - 1
+
+
+def test_cli_import_reports_problems_and_exit_codes(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(workbook({"KPIs": [["Ref", "KPI", "Period", "Value"], ["X1", "A", "Jun 2019", 5]]}))
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(workbook({"KPIs": [["Ref", "KPI", "Period", "Value"], ["X1", "A", "Jun 2019", "lots"]]}))
+    run = [sys.executable, "-m", "lib.cli", "--db", db]
+    ok = subprocess.run([*run, "import", str(good)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0 and "imported as upload" in ok.stdout
+    failed = subprocess.run([*run, "import", str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1
+    assert "bad.xlsx: KPIs: row 2: column D: 'lots' is not a number" in failed.stderr
+    listing = subprocess.run([*run, "uploads", "--format", "json"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120)
+    history = json.loads(listing.stdout)
+    assert [h["outcome"] for h in history] == ["rejected", "imported"]
+    undo = subprocess.run([*run, "undo", str(history[1]["id"])], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert undo.returncode == 0
+    shown = subprocess.run([*run, "show", "kpi-values", "--format", "json"], cwd=ROOT, capture_output=True, text=True,
+                           timeout=120)
+    assert json.loads(shown.stdout) == []
