@@ -14,8 +14,8 @@ from lib import vocab
 RAG_DOMAIN = ["Green", "Amber", "Red", "No RAG"]
 RAG_RANGE = ["#1b7837", "#e08214", "#b2182b", "#8c8c8c"]  # colour-blind-safe set, with shapes
 RAG_SHAPES = ["circle", "triangle-up", "square", "diamond"]
-GRADE_DOMAIN = ["Outstanding", "Good", "Requires improvement / adequate", "Inadequate", "Not graded"]
-GRADE_RANGE = ["#1a9850", "#91bfdb", "#fdae61", "#d73027", "#d9d9d9"]
+GRADE_DOMAIN = ["Outstanding", "Good", "Requires improvement", "Inadequate", "Not graded"]
+GRADE_RANGE = ["#4dac26", "#b8e186", "#fdb863", "#e66101", "#d9d9d9"]  # same hues as the tables' cells
 MAX_POINTS = 5000
 
 
@@ -32,16 +32,30 @@ def trend_frame(values: pd.DataFrame) -> pd.DataFrame:
     return df[["period", "period_start", "period_end", "value", "target", "RAG", "period_kind"]].head(MAX_POINTS)
 
 
-def benchmark_frame(bench: pd.DataFrame, start: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Benchmarks as horizontal segments across the months their period covers."""
+BENCHMARK_COMPARATORS = ("England", "London", "Statistical neighbours")
+
+
+def benchmark_frame(
+    bench: pd.DataFrame,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+    comparators: tuple[str, ...] = BENCHMARK_COMPARATORS,
+) -> pd.DataFrame:
+    """Benchmarks as horizontal segments across the months their period covers (a financial- or
+    academic-year figure spans its twelve months), clipped to the window the KPI's own data covers."""
+    columns = ["comparator", "value", "period_start", "period_end", "year_label"]
     if bench.empty:
-        return pd.DataFrame(columns=["comparator", "value", "period_start", "period_end", "year_label"])
-    df = bench[~bench["comparator"].str.startswith("LA:")].copy()
+        return pd.DataFrame(columns=columns)
+    df = bench[bench["comparator"].isin(comparators)].copy()
     df["period_start"] = pd.to_datetime(df["period_start"])
     df["period_end"] = pd.to_datetime(df["period_end"])
     if start is not None:
         df = df[df["period_end"] >= start]
-    return df[["comparator", "value", "period_start", "period_end", "year_label"]].head(MAX_POINTS)
+        df["period_start"] = df["period_start"].clip(lower=start)
+    if end is not None:
+        df = df[df["period_start"] <= end]
+        df["period_end"] = df["period_end"].clip(upper=end)
+    return df[columns].head(MAX_POINTS)
 
 
 def kpi_trend(
@@ -57,7 +71,9 @@ def kpi_trend(
     y_title = "%" if unit == "percent" else (unit or "value")
     x = alt.X("period_end:T", title="Period end", axis=alt.Axis(format="%b %Y", labelAngle=0))
     base = alt.Chart(data)
-    line = base.mark_line(color="#1d4f91", strokeWidth=2).encode(x=x, y=alt.Y("value:Q", title=y_title))
+    line = base.mark_line(color="#1d4f91", strokeWidth=2).encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
+    )
     points = base.mark_point(size=90, filled=True, opacity=1).encode(
         x=x,
         y="value:Q",
@@ -74,9 +90,10 @@ def kpi_trend(
         x=x, y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=",.1f")]
     )
     layers: list[alt.Chart] = [target, line, points]
-    if bench is not None and not bench.empty:
-        start = data["period_start"].min() if not data.empty else None
-        bdata = benchmark_frame(bench, start - pd.DateOffset(years=1) if start is not None else None)
+    if bench is not None and not bench.empty and not data.empty:
+        start = data["period_start"].min() - pd.DateOffset(years=1)
+        end = data["period_end"].max()
+        bdata = benchmark_frame(bench, start, end)
         if not bdata.empty:
             seg = alt.Chart(bdata).mark_rule(strokeWidth=3, opacity=0.8).encode(
                 x="period_start:T",
@@ -119,9 +136,7 @@ def grade_label(score: object) -> str:
         value = int(score)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return "Not graded"
-    return {1: "Outstanding", 2: "Good", 3: "Requires improvement / adequate", 4: "Inadequate"}.get(
-        value, "Not graded"
-    )
+    return {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}.get(value, "Not graded")
 
 
 def grade_distribution(df: pd.DataFrame, highlight: str | None = None) -> alt.Chart:
@@ -129,6 +144,7 @@ def grade_distribution(df: pd.DataFrame, highlight: str | None = None) -> alt.Ch
     data = df.copy()
     data["Grade"] = [grade_label(s) for s in data["score"]]
     counts = data.groupby(["area_label", "Grade"]).size().reset_index(name="Authorities")
+    counts["order"] = counts["Grade"].map(GRADE_DOMAIN.index)
     return (
         alt.Chart(counts)
         .mark_bar()
@@ -136,7 +152,7 @@ def grade_distribution(df: pd.DataFrame, highlight: str | None = None) -> alt.Ch
             y=alt.Y("area_label:N", title=None, axis=alt.Axis(labelLimit=320)),
             x=alt.X("Authorities:Q", stack="normalize", title="Share of authorities", axis=alt.Axis(format="%")),
             color=alt.Color("Grade:N", scale=alt.Scale(domain=GRADE_DOMAIN, range=GRADE_RANGE)),
-            order=alt.Order("Grade:N"),
+            order=alt.Order("order:Q"),
             tooltip=["area_label:N", "Grade:N", "Authorities:Q"],
         )
         .properties(height=220)

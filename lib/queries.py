@@ -399,10 +399,10 @@ def latest_judgements(engine: Engine, la_code: str | None = None) -> pd.DataFram
     df = judgements(engine, [la_code])
     if df.empty:
         return df
-    graded = df[df["score"].notna()]
+    graded = df[df["score"].notna() & df["inspection_start"].notna()]
     if graded.empty:
         return graded
-    last = graded.sort_values("inspection_start").iloc[-1]["inspection_start"]
+    last = max(graded["inspection_start"])
     return graded[graded["inspection_start"] == last]
 
 
@@ -580,6 +580,12 @@ def _fmt(day: Any) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def _month_year(day: Any) -> str:
+    if day is None or (isinstance(day, float) and pd.isna(day)):
+        return "(date unknown)"
+    return f"{day:%b %Y}"
+
+
 def chain_filter(df: pd.DataFrame, *, inspection: str | None = None, gaps_only: bool = False) -> pd.DataFrame:
     if df.empty:
         return df
@@ -605,14 +611,15 @@ def judgement_grid(history: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     ]
     graded["sort"] = graded["area_sort"].fillna(999)
     graded["col"] = [
-        f"{fw} {_fmt(start)}" + ("" if body == "Local authority" else f" ({body})")
+        f"{str(fw).split(' ')[0]} {_month_year(start)}" + ("" if body == "Local authority" else " (LSCB)")
         for fw, start, body in zip(graded["framework_label"], graded["inspection_start"], graded["body"], strict=True)
     ]
     graded["cell"] = [
         f"{g} ({int(s)})" if s is not None and not pd.isna(s) else str(g)
         for g, s in zip(graded["grade"], graded["score"], strict=True)
     ]
-    order_cols = list(dict.fromkeys(graded.sort_values("inspection_start")["col"]))
+    newest_first = graded.assign(_s=graded["inspection_start"].map(lambda d: d or dt.date.min))
+    order_cols = list(dict.fromkeys(newest_first.sort_values("_s", ascending=False)["col"]))
     order_rows = (
         graded.sort_values(["sort", "position"]).drop_duplicates("row")["row"].tolist()
     )

@@ -37,6 +37,17 @@ RAG_ICONS: dict[str, str] = {
 }
 NEUTRAL = "#e9ecef"
 
+# Our own constant CSS (never user text): less empty space above the title, calmer title size,
+# so a 1280x720 screen share shows the table, not the margins.
+PAGE_CSS = """
+<style>
+.block-container {padding-top: 2.2rem; padding-bottom: 2rem; max-width: 100%;}
+h1 {font-size: 2.0rem !important; padding-top: 0.2rem !important;}
+h2 {font-size: 1.45rem !important;}
+h3 {font-size: 1.2rem !important;}
+</style>
+"""
+
 
 def db_url() -> str:
     return config.database_url()
@@ -79,6 +90,7 @@ def page_setup(title: str) -> Engine:
         run_app()
         st.stop()
     st.set_page_config(page_title=f"{title} · Improvement Board", layout="wide")
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)  # constant defined above, no user data
     return engine()
 
 
@@ -130,9 +142,9 @@ def load_context(url: str, version: str) -> dict[str, Any]:
 # --- formatting ------------------------------------------------------------------------------
 
 
-def rag_text(level: str | None) -> str:
+def rag_text(level: Any) -> str:
     """A RAG level as icon + word (never colour alone)."""
-    if not level:
+    if not isinstance(level, str) or not level:
         return "— No RAG"
     return f"{RAG_ICONS.get(level, '')} {vocab.RAG_LABELS.get(level, level)}".strip()
 
@@ -219,7 +231,7 @@ def run_app() -> None:
         )
         for i, (path, title, icon, url, help_text) in enumerate(PAGES)
     ]
-    nav = st.navigation(pages, position="sidebar")
+    nav = st.navigation(pages, position="top")
     _NAV.active = True
     try:
         nav.run()
@@ -294,14 +306,13 @@ def selected_row(event: Any, shown: pd.DataFrame, *, url_key: str, key_of: Any) 
 # --- table shapes ----------------------------------------------------------------------------------
 
 ACTION_COLUMNS: dict[str, Any] = {
-    "Ref": st.column_config.TextColumn(width="small"),
-    "Recs": st.column_config.TextColumn(width="small", help="Ofsted recommendation numbers answered"),
-    "Action": st.column_config.TextColumn(width="large"),
-    "Lead officer": st.column_config.TextColumn(width="medium"),
-    "Due": st.column_config.TextColumn(width="small"),
-    "Status": st.column_config.TextColumn(width="small"),
-    "RAG": st.column_config.TextColumn(width="small"),
-    "Latest update": st.column_config.TextColumn(width="large"),
+    "Ref": st.column_config.TextColumn(width=50),
+    "RAG": st.column_config.TextColumn(width=105),
+    "Due": st.column_config.TextColumn(width=165),
+    "Status": st.column_config.TextColumn(width=125),
+    "Action": st.column_config.TextColumn(width=300),
+    "Lead officer": st.column_config.TextColumn(width=260),
+    "Recs": st.column_config.TextColumn(width=85, help="Ofsted recommendation numbers answered"),
 }
 UPDATE_COLUMNS: dict[str, Any] = {
     "Commentary": st.column_config.TextColumn(width="large"),
@@ -313,17 +324,16 @@ def action_table(df: pd.DataFrame) -> pd.DataFrame:
     due = []
     for d, text_due, overdue in zip(df["due"], df["due_text"], df["overdue"], strict=True):
         label = format_date(d) or (text_due or "")
-        due.append(f"{label} ⏰ overdue" if overdue else label)
+        due.append(f"{label} · OVERDUE" if overdue else label)
     return pd.DataFrame(
         {
             "Ref": df["ref"],
-            "Recs": [", ".join(r) for r in df["recommendations"]],
-            "Action": df["title"],
-            "Lead officer": df["lead_officer"].fillna(""),
+            "RAG": [rag_text(r) if isinstance(r, str) else "Not reported" for r in df["rag"]],
             "Due": due,
             "Status": df["status_label"],
-            "RAG": [rag_text(r) if isinstance(r, str) else "Not reported" for r in df["rag"]],
-            "Latest update": df["latest_commentary"].fillna(""),
+            "Action": df["title"],
+            "Lead officer": df["lead_officer"].fillna(""),
+            "Recs": [", ".join(r) for r in df["recommendations"]],
             "_rag_level": df["rag"],
         }
     ).reset_index(drop=True)
@@ -357,13 +367,15 @@ def polarity_text(polarity: str | None) -> str:
 
 
 SCORECARD_COLUMNS: dict[str, Any] = {
-    "Ref": st.column_config.TextColumn(width="small"),
-    "KPI": st.column_config.TextColumn(width="large"),
-    "Period": st.column_config.TextColumn(width="small"),
-    "Value": st.column_config.TextColumn(width="small"),
-    "Target": st.column_config.TextColumn(width="small"),
-    "Direction": st.column_config.TextColumn(width="small"),
-    "Benchmarks": st.column_config.TextColumn(width="medium", help="England · London · statistical neighbours"),
+    "Ref": st.column_config.TextColumn(width=80),
+    "KPI": st.column_config.TextColumn(width=260),
+    "Value": st.column_config.TextColumn(width=70),
+    "Target": st.column_config.TextColumn(width=70),
+    "Derived RAG": st.column_config.TextColumn(width=105, help="From value, target, polarity and the KPI's rule"),
+    "Published RAG": st.column_config.TextColumn(width=110, help="As the return reported it"),
+    "Direction": st.column_config.TextColumn(width=110, help="Against the previous period, respecting polarity"),
+    "Period": st.column_config.TextColumn(width=100),
+    "Benchmarks": st.column_config.TextColumn(width=190, help="England · London · statistical neighbours · quartile"),
 }
 
 
@@ -394,13 +406,12 @@ def scorecard_table(df: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
             {
                 "Ref": row.ref,
                 "KPI": row.name,
-                "Polarity": {"higher": "▲ Higher", "lower": "▼ Lower", "monitor": "Monitor"}.get(row.polarity, ""),
-                "Period": row.period,
                 "Value": value,
                 "Target": target,
                 "Derived RAG": rag_text(row.rag_level if isinstance(row.rag_level, str) else None),
                 "Published RAG": rag_text(reported) if reported else "",
                 "Direction": direction_text(row.direction),
+                "Period": row.period,
                 "Benchmarks": _bench_text(by_ref[row.ref], row.unit, row.decimals) if row.ref in by_ref else "",
                 "_rag_level": row.rag_level,
                 "_reported_level": reported,
@@ -466,11 +477,11 @@ def load_national(url: str, version: str) -> pd.DataFrame:
 
 
 CHAIN_COLUMNS: dict[str, Any] = {
-    "No.": st.column_config.TextColumn(width="small"),
-    "Recommendation": st.column_config.TextColumn(width="large"),
-    "Actions": st.column_config.TextColumn(width="medium"),
-    "Progress": st.column_config.TextColumn(width="medium"),
-    "Evidence (KPIs)": st.column_config.TextColumn(width="medium"),
+    "No.": st.column_config.TextColumn(width=45),
+    "Recommendation": st.column_config.TextColumn(width=360),
+    "Actions": st.column_config.TextColumn(width=120),
+    "Progress": st.column_config.TextColumn(width=210),
+    "Evidence (KPIs)": st.column_config.TextColumn(width=190),
 }
 
 
@@ -495,7 +506,7 @@ def chain_table(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-GRADE_COLOURS = {1: "#a6dba0", 2: "#d9f0d3", 3: "#fee090", 4: "#f4a582"}
+GRADE_COLOURS = {1: "#4dac26", 2: "#b8e186", 3: "#fdb863", 4: "#e66101"}
 
 
 def style_grades(df: pd.DataFrame) -> Any:
@@ -697,3 +708,34 @@ def mapping_editor(url: str, data: bytes, filename: str, result: Any) -> None:
             st.session_state.pop("_previews", None)
             data_changed()
             st.rerun()
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def md(text: Any) -> str:
+    """User text made inert for Markdown-rendering widgets (labels, captions): shown as typed."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    return str(text).translate(_MD_SPECIAL).replace("\n", " ")
+
+
+def attention_links(df: pd.DataFrame, page: str, label_of: Any, params_of: Any, icon: str, limit: int = 6) -> None:
+    """A short list of links to the detail of each item, with a count of the rest."""
+    if df.empty:
+        st.caption("None this month.")
+        return
+    for row in df.head(limit).itertuples():
+        st.page_link(page, label=label_of(row), icon=icon, query_params=params_of(row))
+    if len(df) > limit:
+        st.caption(f"…and {len(df) - limit} more")
+
+
+def latest_grade_table(judged: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Judgement": [lbl if isinstance(lbl, str) and lbl else area
+                          for lbl, area in zip(judged["area_label"], judged["area"], strict=True)],
+            "Grade": [f"{g} ({int(s)})" for g, s in zip(judged["grade"], judged["score"], strict=True)],
+        }
+    )

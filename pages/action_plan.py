@@ -19,28 +19,30 @@ state = ui.filters_from_url(
     {"plan": "list", "rec": "list", "lead": "list", "objective": "list", "rag": "list", "status": "list",
      "overdue": "bool", "q": "str"}
 )
-with st.container(border=True):
-    c1, c2, c3, c4 = st.columns(4)
-    plans = c1.multiselect("Plan", sorted(acts["plan"].unique()), default=ui.valid(state["plan"], acts["plan"].unique()), key="f_plan")
-    rec_options = sorted({r for recs in acts["recommendations"] for r in recs}, key=ui.natural_key)
-    recs = c2.multiselect("Recommendation", rec_options, default=ui.valid(state["rec"], rec_options), key="f_rec")
-    leads = c3.multiselect(
-        "Lead officer", sorted(acts["lead_officer"].dropna().unique()), default=ui.valid(state["lead"], acts["lead_officer"].dropna().unique()), key="f_lead"
+rec_options = sorted({r for recs in acts["recommendations"] for r in recs}, key=ui.natural_key)
+lead_options = sorted(acts["lead_officer"].dropna().unique())
+c1, c2, c3, c4 = st.columns([1.1, 2.2, 1.2, 0.9], vertical_alignment="bottom")
+recs = c1.multiselect("Recommendation", rec_options, default=ui.valid(state["rec"], rec_options), key="f_rec")
+leads = c2.multiselect("Lead officer", lead_options, default=ui.valid(state["lead"], lead_options), key="f_lead")
+rags = c3.multiselect(
+    "RAG", ["green", "amber", "red", "none"], default=ui.valid(state["rag"], ["green", "amber", "red", "none"]),
+    key="f_rag", format_func=lambda r: ui.rag_text(r) if r != "none" else "Not reported",
+)
+overdue = c4.toggle("Overdue only", value=state["overdue"], key="f_overdue")
+more_open = bool(state["plan"] or state["objective"] or state["status"] or state["q"])
+with st.expander("More filters: plan, objective, status, text", expanded=more_open):
+    m1, m2, m3, m4 = st.columns(4)
+    plans = m1.multiselect("Plan", sorted(acts["plan"].unique()), default=ui.valid(state["plan"], acts["plan"].unique()),
+                           key="f_plan")
+    objectives = m2.multiselect(
+        "Objective", sorted(acts["objective"].dropna().unique()),
+        default=ui.valid(state["objective"], acts["objective"].dropna().unique()), key="f_objective",
     )
-    objectives = c4.multiselect(
-        "Objective", sorted(acts["objective"].dropna().unique()), default=ui.valid(state["objective"], acts["objective"].dropna().unique()), key="f_objective"
-    )
-    c5, c6, c7, c8 = st.columns([1, 1, 1, 1])
-    rags = c5.multiselect(
-        "RAG", ["green", "amber", "red", "none"], default=ui.valid(state["rag"], ["green", "amber", "red", "none"]), key="f_rag",
-        format_func=lambda r: ui.rag_text(r) if r != "none" else "Not reported",
-    )
-    statuses = c6.multiselect(
+    statuses = m3.multiselect(
         "Status", list(vocab.STATUSES), default=ui.valid(state["status"], vocab.STATUSES), key="f_status",
         format_func=lambda s: vocab.STATUS_LABELS[s],
     )
-    search = c7.text_input("Search text", value=state["q"], key="f_q")
-    overdue = c8.toggle("Overdue only", value=state["overdue"], key="f_overdue")
+    search = m4.text_input("Search text", value=state["q"], key="f_q")
 
 ui.filters_to_url(
     {"plan": plans, "rec": recs, "lead": leads, "objective": objectives, "rag": rags, "status": statuses,
@@ -66,7 +68,8 @@ selected = ui.selected_row(event, shown, url_key="action", key_of=lambda r: f"{r
 if selected is None:
     st.caption("Select a row to see the action's monthly updates and commentary.")
 else:
-    st.subheader(f"{selected['ref']} · {selected['title']}")
+    st.header(f"{selected['ref']} · {selected['title']}")
+    st.caption(f"Latest update: {selected['latest_commentary'] or 'none yet'}")
     c1, c2, c3 = st.columns(3)
     c1.write(f"**Lead officer:** {selected['lead_officer'] or 'not recorded'}")
     c2.write(f"**Due:** {ui.format_date(selected['due']) or selected['due_text'] or 'not set'}")

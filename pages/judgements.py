@@ -44,10 +44,11 @@ with over_time:
             st.markdown("**Ungraded visits**")
             recs = ui.load_recommendations(url, version, chosen)
             for row in ungraded.itertuples():
-                st.write(f"{row.framework_label} · {ui.format_date(row.start_date)}" + (f" · {row.note}" if row.note else ""))
+                st.markdown(f"**{row.framework_label} · {ui.format_date(row.start_date) or 'date unknown'}**"
+                            + (f" · {ui.md(row.note)}" if row.note else ""))
                 areas = recs[(recs["inspection_id"] == row.inspection_id)]
                 for area in areas.itertuples():
-                    st.write(f"• {area.text}")
+                    st.text(f"• {area.text}")
 with across:
     comparison = ui.load_comparison(url, version, chosen)
     if comparison.empty:

@@ -51,7 +51,7 @@ else:
     ref = selected["ref"]
     history = ui.load_kpi_history(url, version, ctx["la_code"], ref)
     bench = ui.load_benchmarks(url, version, ref)
-    st.subheader(f"{ref} · {selected['name']}")
+    st.header(f"{ui.md(ref)} · {ui.md(selected['name'])}", anchor=False)
     st.caption(
         f"{ui.polarity_text(selected['polarity'])} · rule: {selected['rag_rule'].replace('_', ' ')} · "
         f"{selected['rag_reason']}"
@@ -69,5 +69,5 @@ if themes and len(themes) == 1:
     monthly = ui.load_kpi_values(url, version, ctx["la_code"])
     monthly = monthly[monthly["theme"] == themes[0]]
     if (monthly["period_kind"] == "month").any():
-        st.subheader(f"{themes[0]}: all KPIs")
+        st.header(f"{ui.md(themes[0])}: all KPIs", anchor=False)
         st.altair_chart(charts.small_multiples(monthly), width="content")

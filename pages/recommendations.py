@@ -17,10 +17,12 @@ if chain.empty:
 
 inspections = chain["inspection"].unique().tolist()
 state = ui.filters_from_url({"inspection": "str", "gaps": "bool"})
-default_index = inspections.index(state["inspection"]) if state["inspection"] in inspections else len(inspections) - 1
+busiest = chain.groupby("inspection")["action_count"].sum().idxmax()
+default_index = inspections.index(state["inspection"] if state["inspection"] in inspections else busiest)
 c1, c2 = st.columns([3, 1])
 chosen = c1.selectbox("Inspection", inspections, index=default_index, key="r_inspection")
-gaps_only = c2.toggle("Only gaps (no action or no evidence)", value=state["gaps"], key="r_gaps")
+gaps_only = c2.toggle("Only gaps", value=state["gaps"], key="r_gaps",
+                      help="Recommendations with no action answering them or no KPI evidencing them")
 ui.filters_to_url({"inspection": chosen, "gaps": gaps_only})
 
 shown = queries.chain_filter(chain, inspection=chosen, gaps_only=gaps_only)
@@ -38,10 +40,10 @@ st.dataframe(
     column_config=ui.CHAIN_COLUMNS,
 )
 for row in shown.itertuples():
-    with st.expander(f"Recommendation {row.number}: {row.text[:110]}"):
-        st.write(row.text)
+    with st.expander(f"Recommendation {ui.md(row.number)}: {ui.md(row.text[:90])}…"):
+        st.text(row.text)
         if row.timeframe:
-            st.caption(f"Timeframe: {row.timeframe}")
+            st.caption(f"Timeframe: {ui.md(row.timeframe)}")
         if row.action_count:
             st.page_link(
                 "pages/action_plan.py",
@@ -52,4 +54,4 @@ for row in shown.itertuples():
         else:
             st.warning("No action answers this recommendation yet.", icon=":material/warning:")
         if row.kpis:
-            st.write("Evidenced by: " + ", ".join(row.kpis))
+            st.caption("Evidenced by: " + ", ".join(ui.md(k) for k in row.kpis))

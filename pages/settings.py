@@ -22,7 +22,7 @@ with st.form("authority_form"):
         ui.data_changed()
         st.success(f"Our authority is now {names[chosen]}.")
 
-st.subheader("RAG rules per KPI")
+st.header("RAG rules per KPI", anchor=False)
 st.caption(
     "Tolerance: amber when the value misses target by no more than this percentage of the target. "
     "Targeted improvement: the seed papers' key (green = target met; green amber ≥ 80% of the targeted "
@@ -30,14 +30,18 @@ st.caption(
 )
 rules = settings.kpi_rules(eng)
 edited = st.data_editor(
-    rules,
+    rules[["ref", "rag_rule", "amber_tolerance", "polarity", "name"]],
     hide_index=True,
     width="stretch",
     disabled=["ref", "name", "polarity"],
     column_config={
-        "rag_rule": st.column_config.SelectboxColumn("RAG rule", options=list(settings.RULES), required=True),
+        "ref": st.column_config.TextColumn("Ref", width=100),
+        "rag_rule": st.column_config.SelectboxColumn("RAG rule", options=list(settings.RULES), required=True,
+                                                     width=170, help="tolerance or targeted_improvement"),
         "amber_tolerance": st.column_config.NumberColumn("Amber tolerance (%)", min_value=0.0, max_value=100.0,
-                                                         step=0.5, format="%.1f"),
+                                                         step=0.5, format="%.1f", width=150),
+        "polarity": st.column_config.TextColumn("Polarity", width=90),
+        "name": st.column_config.TextColumn("KPI", width=420),
     },
     key="rules_editor",
 )

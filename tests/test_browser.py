@@ -123,8 +123,8 @@ def actions(db_url: str) -> Any:
 
 
 def nav_titles(page: Any) -> list[str]:
-    """The sidebar navigation's page titles (the icon ligature is the first line of each link)."""
-    texts = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]').all_inner_texts()
+    """The top navigation's page titles (the icon ligature is the first line of each link)."""
+    texts = page.locator('[data-testid="stTopNav"] [data-testid="stTopNavLink"]').all_inner_texts()
     return [t.strip().splitlines()[-1].strip() for t in texts]
 
 

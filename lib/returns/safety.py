@@ -86,7 +86,7 @@ MSG_BOMB = (
     "The file unpacks to far more data than a return can hold (over 200 MB, or compressed suspiciously "
     "tightly), so it was not opened."
 )
-MSG_MACROS = "The workbook contains macros — save it as .xlsx (macros are never run) and upload it again."
+MSG_MACROS = "The workbook contains macros — save as .xlsx (macros are never run) and upload it again."
 MSG_ENTITIES = "The workbook contains invalid XML (entity declarations are not allowed), so it was not opened."
 MSG_EXTENT = (
     "Sheet '{sheet}' has cells out to {ref} ({rows:,} rows × {cols:,} columns), far larger than a return can be "
@@ -682,6 +682,7 @@ class Precheck:
         self.scans: dict[str, SheetScan] = {}
         self.notes: list[str] = []
         self.date1904 = False
+        self.declared_total = 0
 
     # -- step 1: bytes and the ZIP directory ----------------------------------------------------
 
@@ -718,6 +719,7 @@ class Precheck:
                 raise RejectedFile(MSG_NONSTANDARD, f"compression method {info.compress_type}")
         if total > MAX_TOTAL_UNCOMPRESSED:
             raise RejectedFile(MSG_BOMB, "total size")
+        self.declared_total = total
         if "[content_types].xml" not in self.members or "xl/workbook.xml" not in self.members:
             raise RejectedFile(MSG_NOT_XLSX, "required parts missing")
         if any(k.endswith("vbaproject.bin") or k.startswith("xl/macrosheets/") for k in self.members):

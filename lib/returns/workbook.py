@@ -161,7 +161,9 @@ def read_workbook(data: bytes, filename: str, *, timeout: float = 30.0) -> Workb
     try:
         check = Precheck(data, filename)
         check.structure()
-        job = worker.Job(data, timeout)
+        # Replies can legitimately exceed the unpacked file (a shared string repeated in many cells),
+        # but not by orders of magnitude; past this the reader's reply is refused unread.
+        job = worker.Job(data, timeout, max_reply=4 * check.declared_total + 64 * 1024 * 1024)
         try:
             check.layout(on_sheet=job.read)
             pre = check.details()

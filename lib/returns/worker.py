@@ -50,6 +50,7 @@ START_TIMEOUT = 30.0  # seconds for a new child to import python-calamine and sa
 CANCEL_GRACE = 0.5  # seconds a child gets to acknowledge a cancelled job before it is killed
 MAX_WORKERS = 2
 JOBS_PER_WORKER = 500
+DEFAULT_MAX_REPLY = 512 * 1024 * 1024  # bytes per reply when the caller gives no tighter bound
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 Rows = list[list[object]]
@@ -124,7 +125,7 @@ def serve(conn: Connection) -> None:
     jobs = 0
     while True:
         try:
-            _tag, cpu_seconds = pickle.loads(conn.recv_bytes())
+            _tag, cpu_seconds, max_reply = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
         _set_cpu_budget(float(cpu_seconds))
@@ -147,6 +148,9 @@ def serve(conn: Connection) -> None:
                         reply = ("error", error)
                 payload = _dumps(reply)
                 del reply
+                if len(payload) > max_reply:  # far more than the file could hold: refuse, do not flood
+                    payload = pickle.dumps(("error", "stopped"))
+                    error = "stopped"
                 conn.send_bytes(payload)
                 del payload
                 continue
@@ -277,6 +281,9 @@ class WorkerPool:
                 self.cond.wait()
             self.running += 1
             worker = self.idle.pop() if self.idle else None
+        if worker is not None and worker.proc.poll() is not None:  # died while idle (OOM killer, admin)
+            worker.kill()
+            worker = None
         if worker is None:
             try:
                 worker = Worker()
@@ -321,15 +328,18 @@ def prestart() -> None:
 class Job:
     """One file in one child: :meth:`read` per sheet, then :meth:`results` (or :meth:`cancel`) once."""
 
-    def __init__(self, data: bytes, timeout: float) -> None:
+    def __init__(self, data: bytes, timeout: float, max_reply: int = DEFAULT_MAX_REPLY) -> None:
+        """``max_reply`` bounds the bytes of each reply, so a file that expands on reading cannot flood
+        the app's memory (the child's own memory is capped separately)."""
         self.deadline = time.monotonic() + timeout
+        self.max_reply = max_reply
         self.worker = _POOL.acquire()
         self.finished = False
         self.pending = 0
         try:
             self.worker.wait_ready(max(START_TIMEOUT, timeout))
             self.worker.jobs += 1
-            self.worker.conn.send_bytes(pickle.dumps(("job", timeout + 1.0)))
+            self.worker.conn.send_bytes(pickle.dumps(("job", timeout + 1.0, max_reply)))
             self.worker.conn.send_bytes(data)
         except (OSError, EOFError):
             self._fail("could not send the file", died=True)
@@ -364,7 +374,7 @@ class Job:
         """The next reply, or None if none came within ``timeout``; raises if the child died."""
         if not self.worker.conn.poll(max(timeout, 0.0)):
             return None
-        payload = self.worker.conn.recv_bytes()
+        payload = self.worker.conn.recv_bytes(self.max_reply + 1024)
         try:
             kind, value = _loads(payload)
         except Exception:
@@ -416,9 +426,10 @@ class Job:
                 self._finish()
 
 
-def read_values(data: bytes, sheet_names: list[str], *, timeout: float = 30.0) -> list[Rows]:
+def read_values(data: bytes, sheet_names: list[str], *, timeout: float = 30.0,
+                max_reply: int = DEFAULT_MAX_REPLY) -> list[Rows]:
     """Read the named sheets' values in the isolated child, with no pre-check (the caller did it)."""
-    job = Job(data, timeout)
+    job = Job(data, timeout, max_reply)
     for name in sheet_names:
         job.read(name)
     return job.results()
