@@ -30,6 +30,7 @@ from lib.model import (
     Objective,
     Plan,
     Recommendation,
+    RecommendationKpi,
     Setting,
 )
 from lib.upserts import ChangeCounter, PeriodCache, upsert_action_update, upsert_benchmark, upsert_kpi_value
@@ -399,6 +400,27 @@ def load_action_updates(session: Session, rows: list[dict[str, str]], counter: C
         )
 
 
+def load_evidence(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Recommendation → KPI links (which KPIs evidence a recommendation's impact)."""
+    kpis = {k.ref: k.id for k in session.scalars(select(Kpi))}
+    have = {(r.recommendation_id, r.kpi_id) for r in session.scalars(select(RecommendationKpi))}
+    for item in rows:
+        link = item["inspection"]
+        inspection = _find_inspection(session, str(link["authority"]).zfill(3), link)
+        if inspection is None:
+            continue
+        recs = {r.number: r.id for r in inspection.recommendations}
+        for number, refs in (item.get("links") or {}).items():
+            rec_id = recs.get(str(number))
+            for ref in refs or []:
+                kpi_id = kpis.get(str(ref))
+                if rec_id is None or kpi_id is None or (rec_id, kpi_id) in have:
+                    continue
+                session.add(RecommendationKpi(recommendation_id=rec_id, kpi_id=kpi_id, note="illustrative"))
+                have.add((rec_id, kpi_id))
+    session.flush()
+
+
 def seed(engine: Engine, sample_dir: Path | None = None) -> ChangeCounter:
     """Load reference and sample data; safe to run any number of times."""
     base = sample_dir or config.SAMPLE_DIR
@@ -411,6 +433,7 @@ def seed(engine: Engine, sample_dir: Path | None = None) -> ChangeCounter:
         load_inspections(session, _yaml(base / "inspections.yaml", "inspections"))
         load_plans(session, _yaml(base / "plans.yaml", "plans"))
         load_kpis(session, _yaml(base / "kpis.yaml", "kpis"))
+        load_evidence(session, _yaml(base / "evidence.yaml", "evidence"))
         load_kpi_values(session, _csv(base / "kpi_values.csv"), counter)
         load_benchmarks(session, _csv(base / "benchmarks.csv"), counter)
         load_lait(session, counter)

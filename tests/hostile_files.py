@@ -22,8 +22,9 @@ MACRO_MAIN_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 # cellXfs: 0 general, 1 percent (built-in 9), 2 date (built-in 14), 3 custom "0.0%", 4 custom 0.0"%" (not a percent)
 STYLES = (
     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{MAIN_NS}">'
-    '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/><numFmt numFmtId="165" formatCode="0.0&quot;%&quot;"/>'
-    "</numFmts><fonts count=\"1\"><font/></fonts><fills count=\"1\"><fill/></fills><borders count=\"1\"><border/></borders>"
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/>'
+    '<numFmt numFmtId="165" formatCode="0.0&quot;%&quot;"/></numFmts>'
+    '<fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders>'
     '<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="9"/>'
     '<xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/></cellXfs></styleSheet>'
 ).encode()
@@ -62,7 +63,8 @@ def xlsx(
     sheets = sheets if sheets is not None else [("Sheet1", sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'))]
     states = states or {}
     overrides = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_TYPE}"/>' for i in range(1, len(sheets) + 1)
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_TYPE}"/>'
+        for i in range(1, len(sheets) + 1)
     )
     content_types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -92,7 +94,7 @@ def xlsx(
     rels += f'<Relationship Id="rId{n + 1}" Type="{REL_NS}/styles" Target="styles.xml"/>'
     if sst is not None:
         rels += f'<Relationship Id="rId{n + 2}" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/>'
-    workbook_rels = f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="{PKG_REL_NS}">{rels}</Relationships>'
+    workbook_rels = f'<?xml version="1.0"?>\n<Relationships xmlns="{PKG_REL_NS}">{rels}</Relationships>'
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression) as zf:
         zf.writestr("[Content_Types].xml", content_types)
@@ -224,7 +226,8 @@ def wide_sheet(cols: int = 1200) -> bytes:
     """One row with a value in column ``cols`` (past the 1,000-column limit)."""
     from lib.returns.safety import cell_ref
 
-    return xlsx(sheets=[("Wide", sheet_xml(f'<row r="1"><c r="A1"><v>1</v></c><c r="{cell_ref(0, cols - 1)}"><v>2</v></c></row>'))])
+    far = cell_ref(0, cols - 1)
+    return xlsx(sheets=[("Wide", sheet_xml(f'<row r="1"><c r="A1"><v>1</v></c><c r="{far}"><v>2</v></c></row>'))])
 
 
 def lying_dimension() -> bytes:
@@ -316,13 +319,15 @@ def percent_cell() -> bytes:
 def merged_cells() -> bytes:
     rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>Header</t></is></c></row>'
             '<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>2</v></c><c r="C2"><v>3</v></c></row>')
-    return xlsx(sheets=[("Sheet1", sheet_xml(rows, after='<mergeCells count="1"><mergeCell ref="A1:C1"/></mergeCells>'))])
+    merges = '<mergeCells count="1"><mergeCell ref="A1:C1"/></mergeCells>'
+    return xlsx(sheets=[("Sheet1", sheet_xml(rows, after=merges))])
 
 
 def huge_merge() -> bytes:
     """A merged range over the whole sheet: must come back clipped to the data."""
     rows = '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>'
-    return xlsx(sheets=[("Sheet1", sheet_xml(rows, after='<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'))])
+    merges = '<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'
+    return xlsx(sheets=[("Sheet1", sheet_xml(rows, after=merges))])
 
 
 def overlapping_merges() -> bytes:
@@ -346,8 +351,10 @@ INJECTION_TEXTS = ["=SUM(A1:A2)", "+44", "-12", "@SUM(1,2)", '=HYPERLINK("http:/
 def formula_injection_text() -> bytes:
     """Texts that look like formulas, stored as string cells (shared and inline)."""
     cells = "".join(f'<c r="{chr(65 + i)}1" t="s"><v>{i}</v></c>' for i in range(len(INJECTION_TEXTS)))
+    from xml.sax.saxutils import escape
+
     inline = "".join(
-        f'<c r="{chr(65 + i)}2" t="inlineStr"><is><t xml:space="preserve">{t.replace("&", "&amp;").replace(chr(34), "&quot;")}</t></is></c>'
+        f'<c r="{chr(65 + i)}2" t="inlineStr"><is><t xml:space="preserve">{escape(t)}</t></is></c>'
         for i, t in enumerate(INJECTION_TEXTS)
     )
     return xlsx(sheets=[("Sheet1", sheet_xml(f'<row r="1">{cells}</row><row r="2">{inline}</row>'))],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from lib import queries, store, ui
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGES = [path for path, *_ in ui.PAGES]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(autouse=True)
@@ -94,3 +96,30 @@ def test_kpi_page_renders_a_chart_for_the_selected_kpi(monkeypatch: pytest.Monke
     charts = at.get("vega_lite_chart")
     assert charts, "a trend chart is drawn"
     assert any("ASSESS45" in h.value for h in at.header)
+
+
+def test_upload_page_preview_confirm_and_undo(monkeypatch: pytest.MonkeyPatch, fresh_seeded_url: str) -> None:
+    from tests.test_import import fs_plan_return
+
+    engine = store.get_engine(fresh_seeded_url)
+    before = queries.actions(engine)[["ref", "rag", "updates"]].to_dict("records")
+    data = fs_plan_return(dt.date(2019, 7, 31), "Red", "Delayed")
+    at = open_page(monkeypatch, fresh_seeded_url, "pages/upload.py")
+    at.file_uploader(key="upload_files").upload("fsiap-2019-07.xlsx", data, XLSX).run()
+    assert not at.exception, at.exception
+    assert any("would add" in s.value for s in at.success), [s.value for s in at.success]
+    assert queries.action_updates(engine)["period_end"].max() == dt.date(2019, 6, 30), "a preview stores nothing"
+    confirm = next(b for b in at.button if b.key and b.key.startswith("confirm_"))
+    confirm.click().run()
+    assert not at.exception, at.exception
+    assert any("imported as upload" in s.value for s in at.success)
+    after = queries.actions(engine).set_index("ref")
+    assert after.loc["1.03", "rag"] == "red" and after.loc["1.03", "updates"] == before_updates(before, "1.03") + 1
+    at.selectbox(key="undo_choice").set_value(at.selectbox(key="undo_choice").options[0]).run()
+    at.button(key="undo_button").click().run()
+    assert not at.exception, at.exception
+    assert queries.actions(engine)[["ref", "rag", "updates"]].to_dict("records") == before
+
+
+def before_updates(rows: list[dict[str, object]], ref: str) -> int:
+    return int(next(r["updates"] for r in rows if r["ref"] == ref))  # type: ignore[call-overload]

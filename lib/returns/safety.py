@@ -195,9 +195,7 @@ def _check_prolog(head: bytes, part: str, complete: bool) -> bool:
     rest = head[pos: pos + 64].lstrip()[:2]
     if rest.startswith(b"<!"):
         raise RejectedFile(MSG_ENTITIES, f"{part}: declaration in prolog")
-    if rest.startswith(b"<") or complete:
-        return True
-    return False
+    return rest.startswith(b"<") or complete
 
 
 def _check_encoding(data: bytes, part: str) -> None:
@@ -820,11 +818,11 @@ class Precheck:
                 continue
             # Only the head of other parts is decompressed: declarations can only sit before the root.
             head = self.read_head(key, 4096)
-            if key.endswith((".xml", ".rels", ".vml")) or head.lstrip()[:1] == b"<":
+            is_xml = key.endswith((".xml", ".rels", ".vml")) or head.lstrip()[:1] == b"<"
+            if is_xml and not _check_prolog(head, key, len(head) >= info.file_size):
+                head = self.read_head(key, 1024 * 1024)
                 if not _check_prolog(head, key, len(head) >= info.file_size):
-                    head = self.read_head(key, 1024 * 1024)
-                    if not _check_prolog(head, key, len(head) >= info.file_size):
-                        raise RejectedFile(MSG_NONSTANDARD, f"{key}: no root element in the first 1 MB")
+                    raise RejectedFile(MSG_NONSTANDARD, f"{key}: no root element in the first 1 MB")
         pct_styles = percent_styles(styles)
         for plan in self.sheets:
             xml = self.sheet_xml[plan.part]

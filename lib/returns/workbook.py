@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from lib.returns import worker
 from lib.returns.safety import (
@@ -194,7 +195,7 @@ def typical_return(seed: int = 1) -> bytes:
 
     import xlsxwriter
 
-    rnd = random.Random(seed)
+    rnd = random.Random(seed)  # noqa: S311 - benchmark data, not secrets
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     kpis = wb.add_worksheet("KPIs")
@@ -209,7 +210,8 @@ def typical_return(seed: int = 1) -> bytes:
             else:
                 kpis.write_number(r + 1, 4 + c, rnd.randint(0, 900))
     actions = wb.add_worksheet("Actions")
-    words = ["the", "service", "will", "review", "improve", "ensure", "children", "families", "social", "workers", "supervision", "audit"]
+    words = ["the", "service", "will", "review", "improve", "ensure", "children", "families", "social", "workers",
+             "supervision", "audit"]
     dfmt = wb.add_format({"num_format": "dd/mm/yyyy"})
     actions.write_row(0, 0, ["Ref", "Theme", "Action", "Owner", "Due", "Status", "RAG", "Update"])
 
@@ -236,7 +238,7 @@ def regional_workbook(path: str, rows: int = 270_000) -> None:
 
     import xlsxwriter
 
-    rnd = random.Random(2)
+    rnd = random.Random(2)  # noqa: S311 - benchmark data, not secrets
     wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False})
     ws = wb.add_worksheet("Data")
     pct = wb.add_format({"num_format": "0.0%"})
@@ -273,7 +275,7 @@ def _median_ms(fn: object, runs: int) -> float:
     return statistics.median(times) * 1000
 
 
-def _calamine_alone(data: bytes) -> list[list[list[object]]]:
+def _calamine_alone(data: bytes) -> list[Any]:
     import io
 
     import python_calamine
