@@ -208,6 +208,8 @@ PAGES: tuple[tuple[str, str, str, str, str], ...] = (
      "Latest KPI values against targets and benchmarks, with trend charts and direction of travel."),
     ("pages/judgements.py", "Ofsted judgements", ":material/gavel:", "judgements",
      "Inspection judgements over time and beside statistical neighbours, region and England."),
+    ("pages/board.py", "Board meeting", ":material/co_present:", "board",
+     "The board's agenda one screen at a time in large type; arrow keys move between steps."),
     ("pages/upload.py", "Upload returns", ":material/upload_file:", "upload",
      "Upload monthly Excel returns, preview and confirm, see the upload history and undo."),
     ("pages/settings.py", "Settings", ":material/settings:", "settings",
@@ -215,11 +217,13 @@ PAGES: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 _NAV = __import__("threading").local()
+PRESENTATION_HIDDEN = frozenset({"upload", "settings"})  # controls a board audience does not need
 
 
 def run_app() -> None:
     """Build the navigation and run the selected page (called by app.py)."""
     st.set_page_config(page_title="Improvement Board", page_icon=":material/dashboard:", layout="wide")
+    shown = [p for p in PAGES if not (presenting() and p[3] in PRESENTATION_HIDDEN)]
     pages = [
         st.Page(
             str(config.PROJECT_ROOT / path),
@@ -229,7 +233,7 @@ def run_app() -> None:
             help=help_text,
             default=(i == 0),
         )
-        for i, (path, title, icon, url, help_text) in enumerate(PAGES)
+        for i, (path, title, icon, url, help_text) in enumerate(shown)
     ]
     nav = st.navigation(pages, position="top")
     _NAV.active = True
@@ -739,3 +743,114 @@ def latest_grade_table(judged: pd.DataFrame) -> pd.DataFrame:
             "Grade": [f"{g} ({int(s)})" for g, s in zip(judged["grade"], judged["score"], strict=True)],
         }
     )
+
+
+# --- board meeting / presentation mode ------------------------------------------------------------
+
+PRESENT_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] {font-size: 19px;}
+[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] {font-size: 1.05rem;}
+h1 {font-size: 2.3rem !important;}
+[data-testid="stMetricValue"] {font-size: 3rem;}
+</style>
+"""
+
+
+def presenting() -> bool:
+    """Presentation mode: from the URL (?present=1, so a bookmark opens straight into it) or the switch."""
+    if "presenting" not in st.session_state:
+        st.session_state["presenting"] = st.query_params.get("present") == "1"
+    return bool(st.session_state["presenting"])
+
+
+def toggle_presenting() -> None:
+    on = bool(st.session_state.get("present_toggle"))
+    st.session_state["presenting"] = on
+    if on:
+        st.query_params["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
+
+
+def presentation_css() -> None:
+    if presenting():
+        st.markdown(PRESENT_CSS, unsafe_allow_html=True)  # constant defined above, no user data
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def load_agenda(url: str, version: str) -> list[Any]:
+    from lib import board
+
+    return board.agenda(engine_for(url))
+
+
+def agenda_index(count: int) -> int:
+    if "agenda_step" not in st.session_state:
+        try:
+            st.session_state["agenda_step"] = int(st.query_params.get("step", "1")) - 1
+        except ValueError:
+            st.session_state["agenda_step"] = 0
+    index = min(max(0, int(st.session_state["agenda_step"])), count - 1)
+    st.session_state["agenda_step"] = index
+    if st.query_params.get("step") != str(index + 1):
+        st.query_params["step"] = str(index + 1)
+    return index
+
+
+def agenda_move(delta: int, count: int) -> None:
+    st.session_state["agenda_step"] = min(max(0, int(st.session_state.get("agenda_step", 0)) + delta), count - 1)
+
+
+def agenda_outline(steps: list[Any], index: int) -> list[str]:
+    """Short labels of the sections, the current one marked, for the progress bar."""
+    sections: list[str] = []
+    for i, step in enumerate(steps):
+        label = {"overview": "Overview", "actions": "Actions", "kpis": "KPIs", "recommendation": "Recommendations",
+                 "judgements": "Ofsted"}.get(step.kind, step.kind)
+        if i == index:
+            label = f"[{label}]"
+        if not sections or sections[-1].strip("[]") != label.strip("[]"):
+            sections.append(label)
+        elif i == index:
+            sections[-1] = label
+    return sections
+
+
+def render_step(step: Any) -> None:
+    """One agenda step: metrics for the overview, a short RAG table otherwise."""
+    if step.kind == "overview":
+        f = step.facts
+        st.subheader("Actions", anchor=False)
+        c = st.columns(5)
+        c[0].metric(rag_text("green"), f["actions"]["green"])
+        c[1].metric(rag_text("amber"), f["actions"]["amber"])
+        c[2].metric(rag_text("red"), f["actions"]["red"])
+        c[3].metric("Overdue", f["overdue"])
+        c[4].metric("Awaiting sign-off", f["awaiting_signoff"])
+        st.subheader("KPIs", anchor=False)
+        c = st.columns(5)
+        c[0].metric(rag_text("green"), f["kpis"]["green"])
+        c[1].metric(rag_text("amber"), f["kpis"]["amber"])
+        c[2].metric(rag_text("red"), f["kpis"]["red"])
+        c[3].metric("No RAG", f["kpis"]["none"])
+        st.caption(f"{f['total_actions']} actions, {f['complete']} complete.")
+        return
+    if step.kind == "recommendation":
+        st.text(step.facts["text"])
+        progress = f"{step.facts['done']} of {step.facts['count']} actions done"
+        if step.facts["overdue"]:
+            progress += f" · {step.facts['overdue']} overdue"
+        st.caption(progress + (" · evidence: " + ", ".join(md(k) for k in step.facts["kpis"])
+                               if step.facts["kpis"] else " · no KPI evidence"))
+    if step.kind == "judgements":
+        st.caption(f"{step.facts['framework']} inspection starting {format_date(step.facts['start'])}")
+        st.dataframe(style_grades(step.table), hide_index=True, width="stretch")
+        return
+    if step.note and step.table.empty:
+        st.info(step.note)
+        return
+    table = step.table.copy()
+    table["RAG"] = [rag_text(r) for r in table["_rag"]] if "_rag" in table else table.get("RAG")
+    st.dataframe(style_rag(table, {"RAG": "_rag"}), hide_index=True, width="stretch",
+                 row_height=44, column_config={"Latest update": st.column_config.TextColumn(width="large")})

@@ -348,3 +348,16 @@ def test_cli_import_reports_problems_and_exit_codes(tmp_path: Path) -> None:
     shown = subprocess.run([*run, "show", "kpi-values", "--format", "json"], cwd=ROOT, capture_output=True, text=True,
                            timeout=120)
     assert json.loads(shown.stdout) == []
+
+
+def test_unrecognised_headers_can_be_mapped_by_hand_and_are_remembered(engine: Engine) -> None:
+    rows = [["Indicator code", "Figure for the month"], ["X9", 12.5], ["X10", 7]]
+    data = workbook({"Odd layout": rows})
+    first = pipeline.import_bytes(engine, data, "odd-2019-06.xlsx")
+    assert first.outcome == "rejected"
+    assert first.sheets[0].family is None and "no recognisable table" in (first.sheets[0].reason or "")
+    pipeline.save_mapping(engine, "Odd layout", rows[0], "kpi_values", {0: "ref", 1: "value"})
+    second = import_ok(engine, data, "odd-2019-06.xlsx")
+    assert second.counter.added.get("kpi_value") == 2
+    values = queries.kpi_values(engine).set_index("ref")
+    assert values.loc["X9", "value"] == pytest.approx(12.5) and values.loc["X9", "period"] == "Jun 2019"

@@ -123,3 +123,26 @@ def test_upload_page_preview_confirm_and_undo(monkeypatch: pytest.MonkeyPatch, f
 
 def before_updates(rows: list[dict[str, object]], ref: str) -> int:
     return int(next(r["updates"] for r in rows if r["ref"] == ref))  # type: ignore[call-overload]
+
+
+def test_presentation_mode_hides_upload_and_pages_through_the_agenda(
+    monkeypatch: pytest.MonkeyPatch, seeded_url: str
+) -> None:
+    at = open_page(monkeypatch, seeded_url, "pages/board.py", {"present": "1"})
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Where the programme stands"
+    assert at.toggle(key="present_toggle").value is True
+    at.button(key="agenda_next").click().run()
+    assert at.title[0].value.startswith("Red and amber actions")
+    assert at.query_params["step"] in ("2", ["2"])
+    table = at.dataframe[0].value
+    data = getattr(table, "data", table)
+    assert len(data) <= 12 and set(data["RAG"].str.split().str[-1]) <= {"Red", "Amber", "amber"}
+    for hidden in ("pages/upload.py", "pages/settings.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(hidden)
+
+
+def test_upload_page_is_there_when_not_presenting(monkeypatch: pytest.MonkeyPatch, seeded_url: str) -> None:
+    at = open_page(monkeypatch, seeded_url, "pages/upload.py")
+    assert len(at.get("file_uploader")) == 1
