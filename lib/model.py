@@ -368,3 +368,21 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# --- Board snapshots -------------------------------------------------------------------
+
+
+class BoardSnapshot(Base):
+    """What a board meeting was shown, frozen: the frames as presented (gzip JSON), never recomputed."""
+
+    __tablename__ = "board_snapshot"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    as_at: Mapped[dt.date] = mapped_column(Date)  # the data's as-at date when marked
+    authority_code: Mapped[str] = mapped_column(String(3))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)  # gzip of JSON: {"frames": {...}, ...}
+    payload_sha256: Mapped[str] = mapped_column(String(64))

@@ -611,7 +611,8 @@ def judgement_grid(history: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     ]
     graded["sort"] = graded["area_sort"].fillna(999)
     graded["col"] = [
-        f"{str(fw).split(' ')[0]} {_month_year(start)}" + ("" if body == "Local authority" else " (LSCB)")
+        f"{str(fw).split(' ')[0]} {_month_year(start)}"
+        + ("" if body == "Local authority" or str(fw).startswith("LSCB") else " (LSCB)")
         for fw, start, body in zip(graded["framework_label"], graded["inspection_start"], graded["body"], strict=True)
     ]
     graded["cell"] = [

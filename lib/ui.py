@@ -149,8 +149,8 @@ def rag_text(level: Any) -> str:
     return f"{RAG_ICONS.get(level, '')} {vocab.RAG_LABELS.get(level, level)}".strip()
 
 
-def direction_text(direction: str | None) -> str:
-    if not direction:
+def direction_text(direction: Any) -> str:
+    if not isinstance(direction, str) or not direction:
         return ""
     return f"{vocab.DIRECTION_ARROWS.get(direction, '')} {vocab.DIRECTION_LABELS.get(direction, direction)}"
 

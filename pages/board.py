@@ -16,7 +16,7 @@ if not steps:
 
 index = ui.agenda_index(len(steps))
 step = steps[index]
-top = st.columns([6, 1, 1, 1.4], vertical_alignment="center")
+top = st.columns([4.2, 1.5, 1.4, 2.2], vertical_alignment="center")
 top[0].caption(f"{ctx['authority']} · as at {ui.format_date(ctx['as_at'])} · step {index + 1} of {len(steps)}")
 top[1].button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=index == 0,
               on_click=ui.agenda_move, args=(-1, len(steps)), key="agenda_prev")

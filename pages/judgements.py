@@ -34,7 +34,7 @@ with over_time:
         grid = queries.judgement_grid(history, events)
         st.caption(
             "Rows are judgement areas matched across frameworks (2009-12, SIF, ILACS) by the crosswalk; "
-            "columns are inspections, oldest first. Grades are words with the framework's 1-4 score."
+            "columns are inspections, newest first. Grades are words with the framework's 1-4 score."
         )
         st.dataframe(
             ui.style_grades(grid), hide_index=True, width="stretch",

@@ -37,8 +37,10 @@ TITLES = [title for _path, title, _icon, _url, _help in ui.PAGES]
 URL_PATHS = [url for _path, _title, _icon, url, _help in ui.PAGES]
 # st.navigation serves the default (first) page at the root only: "/overview" shows "Page not found".
 DEFAULT_PAGE = URL_PATHS[0]
-# Each page's main heading is its title, except the overview's, which names the programme.
+# Each page's main heading is its title, except the overview's, which names the programme, and the
+# board meeting's, which is the current agenda step (the first is the overview of the programme).
 HEADINGS = {url: title for _path, title, _icon, url, _help in ui.PAGES[1:]}
+HEADINGS["board"] = "Where the programme stands"
 DEEP_LEAD = "Operational Director Corporate Parenting, Permanence and Transitions"
 DEEP_REC = "10"
 TREND_KPI = "DU-ASSESS45"
@@ -265,3 +267,22 @@ def test_kpi_trend_chart(server: Server, tab: Tab) -> None:
     assert query(page).get("kpi") == [TREND_KPI], page.url
     screenshot(page, "kpi_trend")
     assert_accessible(page, "kpi_trend")
+
+
+def test_presentation_mode_screenshot(server: Any, browser: Any) -> None:
+    """Presentation mode opened from a bookmark, stepped once with the keyboard, at 1280x720."""
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(server.url("board?present=1"))
+        wait_idle(page)
+        assert page.locator("h1").first.inner_text().strip() == "Where the programme stands"
+        links = page.locator('[data-testid="stTopNav"] [data-testid="stTopNavLink"]').all_inner_texts()
+        assert not any("Upload" in t or "Settings" in t for t in links), links
+        screenshot(page, "presentation_overview")
+        page.locator("h1").first.click()  # focus the page, not the address bar
+        page.keyboard.press("ArrowRight")
+        page.get_by_role("heading", name="Red and amber actions").first.wait_for(timeout=15_000)
+        wait_idle(page)
+        screenshot(page, "presentation_actions")
+    finally:
+        page.close()

@@ -1,0 +1,1 @@
+"""Speed measurements that print figures (not tests): see bench/README.md."""
