@@ -28,6 +28,7 @@ from lib import config
 _ENGINES: dict[str, Engine] = {}
 _LOCK = threading.Lock()
 BUSY_TIMEOUT_MS = 60_000
+WRITE_LOCK_KEY = 731_202_417  # the PostgreSQL advisory lock every write transaction takes
 
 
 class StoreError(RuntimeError):
@@ -123,6 +124,10 @@ def write(engine: Engine) -> Iterator[Session]:
         session = Session(bind=conn, expire_on_commit=False, autoflush=True)
         try:
             conn.begin()
+            if engine.dialect.name == "postgresql":
+                # One writer at a time, as BEGIN IMMEDIATE gives on SQLite: concurrent imports that
+                # create the same shared rows (periods, KPIs) queue instead of failing on unique keys.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
             yield session
             session.flush()
             conn.commit()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from lib import config, periods, queries, reference, store
 from lib.model import Authority, ColumnMapping, Plan, Upload, UploadFile
@@ -30,6 +31,10 @@ from lib.upserts import ChangeCounter
 
 class _Rollback(Exception):
     """Raised inside the transaction to discard a preview."""
+
+
+class _Duplicate(Exception):
+    """Raised inside the transaction when another upload of the same file committed first."""
 
 
 @dataclass
@@ -127,8 +132,9 @@ def ensure_reference(engine: Engine) -> None:
     with engine.connect() as conn:
         count = conn.execute(select(func.count()).select_from(Authority)).scalar()
     if not count:
-        with store.write(engine) as session:
-            reference.load_all(session)
+        with store.write(engine) as session:  # checked again under the write lock: two first imports race
+            if not session.scalar(select(func.count()).select_from(Authority)):
+                reference.load_all(session)
 
 
 def _record_rejection(engine: Engine, result: ImportResult, data: bytes, user: str | None) -> None:
@@ -180,6 +186,12 @@ def import_bytes(
     default_plan = choose_plan(parsed, ctx, filename)
     try:
         with store.write(engine) as session:
+            # Checked again under the write lock: the same file uploaded twice at once imports once.
+            again = session.scalar(select(Upload.id).where(Upload.sha256 == sha, Upload.outcome == "imported")
+                                   .order_by(Upload.id))
+            if again is not None:
+                result.duplicate_of = int(again)
+                raise _Duplicate
             upload = Upload(filename=filename[:255], sha256=sha, size_bytes=len(data), uploaded_at=dt.datetime.now(),
                             uploaded_by=user, outcome="imported",
                             layout=", ".join(sorted({s.family for s in parsed.sheets if s.family}))[:60])
@@ -196,6 +208,15 @@ def import_bytes(
                 raise _Rollback
     except _Rollback:
         result.outcome, result.upload_id = "preview", None
+        return result
+    except _Duplicate:
+        result.outcome = "duplicate"
+        return result
+    except SQLAlchemyError as exc:
+        result.outcome = "rejected"
+        result.problems.append(Problem(filename, None, None, None,
+                                       "the database could not store the return (it may be busy, full or "
+                                       f"read-only: {exc.__class__.__name__}); nothing was stored — try again"))
         return result
     result.outcome = "imported"
     return result
