@@ -23,7 +23,7 @@ DEFAULT_DB_PATH = DATA_DIR / "improvement_board.db"
 DEFAULT_AUTHORITY = "302"
 
 # Upload limits (bytes). The Streamlit server cap is set in .streamlit/config.toml too.
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024  # a regional long return of ~300k rows is 13-16 MB
 MAX_TEXT_CHARS = 5_000
 
 

@@ -55,8 +55,11 @@ def db_url() -> str:
 
 @st.cache_resource(max_entries=4)
 def engine_for(url: str) -> Engine:
+    from lib.returns import worker
+
     engine = store.get_engine(url)
     store.init_db(engine)
+    worker.prestart()  # warm the isolated workbook reader so the first upload does not wait for it
     return engine
 
 

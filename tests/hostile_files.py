@@ -392,3 +392,41 @@ def cells_without_references() -> bytes:
     return xlsx(sheets=[("Sheet1", sheet_xml(
         '<row><c><v>1</v></c><c><v>2</v></c></row><row><c t="inlineStr"><is><t>x</t></is></c><c s="1"><v>0.5</v></c>'
         '<c><f>1+1</f></c></row>'))])
+
+
+# ---------------------------------------------------------------------------------------------
+# Malformed markup that would make a naive scanner quadratic
+
+
+def unterminated_comments(count: int = 200_000) -> bytes:
+    """A sheet read tag by tag (no cell references) followed by many comments that never end."""
+    return xlsx(sheets=[("Sheet1", sheet_xml("<row><c><v>1</v></c></row>" + "<!--x" * count))])
+
+
+def unclosed_error_cells(count: int = 100_000) -> bytes:
+    """Many error cells that never close: a lazy "up to </c>" pattern would rescan the rest each time."""
+    cells = "".join(f'<c r="A{i}" t="e"><v>#N/A</v>' for i in range(1, count + 1))
+    return xlsx(sheets=[("Sheet1", sheet_xml(f'<row r="1">{cells}</row>'))])
+
+
+def unclosed_cell_tags(count: int = 100_000) -> bytes:
+    """Cell start tags that never reach their closing '>'."""
+    tags = "".join(f'<c r="B{i}" s="1' for i in range(1, count + 1))
+    return xlsx(sheets=[("Sheet1", sheet_xml('<row r="1"><c r="A1"><v>1</v></c>' + tags))])
+
+
+def too_many_parts(count: int = 6_000) -> bytes:
+    base = xlsx()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
+        for info in src.infolist():
+            zf.writestr(info.filename, src.read(info))
+        for i in range(count):
+            zf.writestr(f"customXml/item{i}.xml", b"<a/>")
+    return out.getvalue()
+
+
+def ambiguous_date_system() -> bytes:
+    """date1904="True" is not an XML boolean: calamine would ignore it, so dates would move four years."""
+    return xlsx(sheets=[("Sheet1", sheet_xml('<row r="1"><c r="A1" s="2"><v>45658</v></c></row>'))],
+                workbook_pr='<workbookPr date1904="True"/>')

@@ -26,7 +26,6 @@ import io
 import re
 import unicodedata
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, ParseError
@@ -49,7 +48,7 @@ MAX_COLS = 1_000
 MAX_AREA = 60_000_000  # rows × columns of the grid the reader would build
 MAX_CELLS = 5_000_000  # filled cells in one sheet (bounds the memory of everything downstream)
 MAX_MERGED = 100_000  # merged ranges in one sheet
-SLOW_PATH_MAX_TAGS = 1_000_000  # sheets not written the usual way are checked tag by tag, up to this many
+SLOW_PATH_MAX_TAGS = 500_000  # sheets not written the usual way are checked tag by tag, up to this many
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLS = 16_384
 
@@ -243,6 +242,9 @@ def _truthy(value: bytes | str | None) -> bool:
 
 _FAST_REF = rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"'
 _NONCANONICAL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"[\s/>])')
+# A cell that is not both canonical and inside A1:Z999999: when there is none, one pass settles a
+# (typically long and narrow) sheet: at most 999,999 rows × 26 columns is within every limit.
+_OUTSIDE_NARROW = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z][1-9][0-9]{0,5}"[\s/>])')
 _COLON_TAG = re.compile(rb":(?:c|row)[\s/>]")
 _P = rb"(?:[^\s/>:<]*:)?"  # a namespace prefix, as quick-xml reads one (up to the first colon)
 _PREFIXED_TAG = re.compile(rb"<[^\s/>:<]*:(?:c|row)[\s/>]")
@@ -250,18 +252,21 @@ _ATTRS = rb"""((?:\s+[^\s<>/=]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
 _FAST_CONTENT = re.compile(_FAST_REF + _ATTRS + rb"\s*>(?!\s*</c\s*>)")
 _FAST_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[1-9]')
 _FAST_DIGITS = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,6})"')
-_FAST_FORMULA = re.compile(_FAST_REF + rb"[^>]*(?<!/)>\s*<" + _P + rb"f[\s/>]")
-_FAST_ERROR = re.compile(_FAST_REF + rb"""[^>]*?\st\s*=\s*["']e["'][^>]*(?<!/)>(.*?)</""" + _P + rb"c\s*>", re.S)
-_FAST_STYLED = rb"""[^>]*?\ss\s*=\s*["'](?:%s)["'][^>]*(?<!/)>(?!\s*</c\s*>)"""
+# Every repetition below is bounded, so a malformed part (a tag that never closes) costs linear time.
+_FAST_FORMULA = re.compile(_FAST_REF + rb"[^>]{0,512}(?<!/)>\s{0,100}<" + _P + rb"f[\s/>]")
+_FAST_ERROR = re.compile(_FAST_REF + rb"""[^>]{0,512}?\st\s*=\s*["']e["'][^>]{0,512}(?<!/)>""")
+_FAST_STYLED = rb"""[^>]{0,512}?\ss\s*=\s*["'](?:%s)["'][^>]{0,512}(?<!/)>(?!\s*</c\s*>)"""
+# The value of an error cell, matched right after its start tag: an optional formula, then <v>.
+_ERROR_VALUE = re.compile(
+    rb"\s{0,100}(?:<" + _P + rb"f[^>]{0,512}/>\s{0,100}|<" + _P + rb"f[^>]{0,512}>[^<]{0,40000}</" + _P
+    + rb"f\s*>\s{0,100})?<" + _P + rb"v(?:\s[^>]{0,512})?>([^<]{0,255})<"
+)
 
 _TOKEN = re.compile(rb"</" + _P + rb"(row)\s*>|<" + _P + rb"(row|c)(?=[\s/>])" + _ATTRS + rb"\s*(/?)>")
 _GUARD = re.compile(rb"<" + _P + rb"(?:row|c)(?=[\s/>])()")
 _ATTR = re.compile(rb"""([^\s<>/=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _EMPTY_BODY = re.compile(rb"\s*</" + _P + rb"c\s*>")
 _FORMULA_START = re.compile(rb"\s*<" + _P + rb"f[\s/>]")
-_CELL_END = re.compile(rb"</" + _P + rb"c\s*>")
-_V_TEXT = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>([^<]*)<")
-_STRIP = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
 _REF_RE = re.compile(rb"^([A-Za-z]+)([0-9]+)$")
 _ROW_RE = re.compile(rb"^[A-Za-z]*([0-9]+)$")
 _ROW_TAG = re.compile(rb"</" + _P + rb"(row)\s*>|<" + _P + rb"(row)(?=[\s/>])" + _ATTRS + rb"\s*(/?)>")
@@ -270,6 +275,7 @@ _MERGE_TAG = re.compile(rb"<" + _P + rb"mergeCell(?=[\s/>])" + _ATTRS)
 _RANGE_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$")
 
 _WINDOW = 8 * 1024 * 1024  # regex findall works on windows this size, so match lists stay small
+_MIN_CELL_BYTES = 11  # len('<c r="A1"/>'): a part shorter than this × MAX_CELLS cannot hold too many cells
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
@@ -343,7 +349,7 @@ def _fast_extent(xml: bytes, scan: SheetScan) -> None:
     letters shows as ``r="`` + k×A + 9, and a row number of at least L digits as A + L×9. Other text
     can only match too, which loosens the bounds (then the exact pass decides), never tightens them.
     """
-    scan.cells = xml.count(b'<c r="')
+    scan.cells = xml.count(b'<c r="') if len(xml) > _MIN_CELL_BYTES * MAX_CELLS else 0
     if scan.cells > MAX_CELLS:
         _fast_exact(xml, scan, content_only=True)
         return
@@ -385,11 +391,32 @@ def _parse_row(raw: bytes) -> int:
     return int(m.group(1)) - 1
 
 
+_MARKUP_ENDS = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
+
+
+def _strip_markup(xml: bytes) -> bytes:
+    """Blank out comments, CDATA sections and processing instructions (their text is not markup), in
+    one left-to-right pass as an XML parser reads them; an unterminated one runs to the end."""
+    out: list[bytes] = []
+    pos = 0
+    while True:
+        starts = [(i, opener) for opener in _MARKUP_ENDS if (i := xml.find(opener, pos)) >= 0]
+        if not starts:
+            out.append(xml[pos:])
+            return b" ".join(out)
+        i, opener = min(starts)
+        out.append(xml[pos:i])
+        end = xml.find(_MARKUP_ENDS[opener], i + len(opener))
+        if end < 0:
+            return b" ".join(out)
+        pos = end + len(_MARKUP_ENDS[opener])
+
+
 def _slow_scan(xml: bytes, scan: SheetScan, name: str) -> None:
     """Walk every <row>/<c> tag in Python, the way calamine positions cells, collecting everything."""
     scan.fast = False
     if b"<!--" in xml or b"<![CDATA[" in xml or b"<?" in xml:
-        xml = _STRIP.sub(b" ", xml)
+        xml = _strip_markup(xml)
     guards = len(_GUARD.findall(xml))
     if guards > SLOW_PATH_MAX_TAGS:
         raise RejectedFile(MSG_NONSTANDARD, f"{guards} tags on the slow path")
@@ -436,9 +463,7 @@ def _slow_scan(xml: bytes, scan: SheetScan, name: str) -> None:
         if _FORMULA_START.match(xml, m.end()):
             scan.formula_cells.add(pos)
         if (attrs.get(b"t") or b"").strip() == b"e":
-            end = _CELL_END.search(xml, m.end())
-            body = xml[m.end(): end.start() if end else len(xml)]
-            v = _V_TEXT.search(body)
+            v = _ERROR_VALUE.match(xml, m.end())
             if v and v.group(1):
                 scan.error_cells[pos] = _error_text(v.group(1))
     if starts != guards:
@@ -463,8 +488,18 @@ def _raise_extent(name: str, scan: SheetScan) -> None:
 def scan_extent(xml: bytes, name: str) -> SheetScan:
     """The real extent of a sheet part (its <dimension> is ignored: it can say anything); refuse oversize."""
     _check_encoding(xml, name)
-    _check_declarations(xml)
+    if not _check_prolog(xml[:65536], name, complete=len(xml) <= 65536):
+        raise RejectedFile(MSG_NONSTANDARD, f"{name}: no root element")
     scan = SheetScan()
+    if len(xml) > 4 * 1024 * 1024 and _OUTSIDE_NARROW.search(xml) is None and _COLON_TAG.search(xml) is None:
+        scan.cells = xml.count(b'<c r="') if len(xml) > _MIN_CELL_BYTES * MAX_CELLS else 0
+        if scan.cells > MAX_CELLS:
+            _fast_exact(xml, scan, content_only=True)
+        else:
+            scan.max_row, scan.max_col = 999_999, 26
+        if scan.cells > MAX_CELLS:
+            raise RejectedFile(MSG_TOO_MANY_CELLS.format(sheet=display_name(name), limit=MAX_CELLS))
+        return scan
     noncanonical = _NONCANONICAL.search(xml) is not None
     prefixed = _COLON_TAG.search(xml) is not None and _PREFIXED_TAG.search(xml) is not None
     if noncanonical or prefixed:
@@ -508,7 +543,7 @@ def _fast_details(xml: bytes, scan: SheetScan, percent_styles: frozenset[int]) -
             scan.formula_cells.update(_positions(_FAST_FORMULA.findall(xml, a, b)))
     if b't="e"' in xml:
         for m in _FAST_ERROR.finditer(xml):
-            v = _V_TEXT.search(m.group(3))
+            v = _ERROR_VALUE.match(xml, m.end())
             if v and v.group(1):
                 scan.error_cells[_positions([(m.group(1), m.group(2))])[0]] = _error_text(v.group(1))
     if b"hidden" in xml:
@@ -663,6 +698,7 @@ class PrecheckResult:
 
 
 _SHEET_DIRS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")
+_CALAMINE_1904 = re.compile(rb"""<workbookPr(?=[\s/>])[^>]{0,2000}?\sdate1904\s*=\s*(["'])(?:1|true)\1""")
 _REL_NS_SUFFIX = "relationships"
 
 
@@ -695,10 +731,15 @@ class Precheck:
             raise RejectedFile(MSG_OLE, "OLE compound file")
         if not data.startswith(b"PK\x03\x04"):
             raise RejectedFile(MSG_NOT_XLSX, "no ZIP signature")
+        eocd = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+        if eocd >= 0 and len(data) >= eocd + 12:
+            entries = int.from_bytes(data[eocd + 10: eocd + 12], "little")
+            if MAX_MEMBERS < entries < 0xFFFF:  # refuse before zipfile builds a directory that size
+                raise RejectedFile(MSG_NONSTANDARD, f"{entries} parts")
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
             infos = zf.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, IndexError) as exc:
+        except Exception as exc:  # any failure to read the directory means a damaged file
             raise RejectedFile(MSG_DAMAGED, f"zip: {exc.__class__.__name__}") from None
         if len(infos) > MAX_MEMBERS:
             raise RejectedFile(MSG_NONSTANDARD, f"{len(infos)} parts")
@@ -737,7 +778,7 @@ class Precheck:
                     raise RejectedFile(MSG_BOMB, "part larger than declared")
         except RejectedFile:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError) as exc:
+        except Exception as exc:  # CRC errors, bad deflate data, truncation: all "damaged"
             raise RejectedFile(MSG_DAMAGED, f"{key}: {exc.__class__.__name__}") from None
         self.done.add(key)
         return out
@@ -749,7 +790,7 @@ class Precheck:
         try:
             with self.zip.open(info) as f:
                 return f.read(min(size, info.file_size))
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError) as exc:
+        except Exception as exc:
             raise RejectedFile(MSG_DAMAGED, f"{key}: {exc.__class__.__name__}") from None
 
     # -- step 2: the parts the reader needs, and the extent of every sheet ------------------------
@@ -764,7 +805,8 @@ class Precheck:
         _check_declarations(content_types)
         if b"macroenabled" in content_types.lower():
             raise RejectedFile(MSG_MACROS, "macro-enabled content type")
-        workbook = _parse_xml(self.read("xl/workbook.xml"), "xl/workbook.xml")
+        workbook_xml = self.read("xl/workbook.xml")
+        workbook = _parse_xml(workbook_xml, "xl/workbook.xml")
         rels: dict[str, str] = {}
         if "xl/_rels/workbook.xml.rels" in self.members:
             for rel in _parse_xml(self.read("xl/_rels/workbook.xml.rels"), "workbook rels").iter():
@@ -802,6 +844,10 @@ class Precheck:
             self.sheet_xml[plan.part] = xml
             if on_sheet is not None:
                 on_sheet(plan.name)
+        # calamine honours only an unprefixed <workbookPr date1904="1|true">: if it would read the date
+        # system differently from the XML, every date would silently move by four years.
+        if self.date1904 != bool(_CALAMINE_1904.search(workbook_xml)):
+            raise RejectedFile(MSG_NONSTANDARD, "ambiguous date system")
         # Every other part calamine could be pointed at as a sheet is scanned too, named or not.
         for key in self.members:
             if key.startswith(_SHEET_DIRS) and not key.endswith("/") and key not in self.sheet_xml:

@@ -209,7 +209,7 @@ class Worker:
             self.proc = subprocess.Popen(
                 [sys.executable, "-I", "-c", code, str(PROJECT_ROOT), str(child_sock.fileno())],
                 pass_fds=(child_sock.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, close_fds=True,
+                stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True,
             )
         finally:
             child_sock.close()
@@ -333,7 +333,11 @@ class Job:
         the app's memory (the child's own memory is capped separately)."""
         self.deadline = time.monotonic() + timeout
         self.max_reply = max_reply
-        self.worker = _POOL.acquire()
+        try:
+            self.worker = _POOL.acquire()
+        except OSError as exc:  # cannot start a process (out of memory, process limit)
+            self.finished = True
+            raise RejectedFile(MSG_STOPPED, f"could not start the reader: {exc.__class__.__name__}") from None
         self.finished = False
         self.pending = 0
         try:
