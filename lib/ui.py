@@ -213,6 +213,8 @@ PAGES: tuple[tuple[str, str, str, str, str], ...] = (
      "Inspection judgements over time and beside statistical neighbours, region and England."),
     ("pages/board.py", "Board meeting", ":material/co_present:", "board",
      "The board's agenda one screen at a time in large type; arrow keys move between steps."),
+    ("pages/changes.py", "Since last board", ":material/compare_arrows:", "changes",
+     "What moved since the last board or a date; board snapshots as presented; board pack downloads."),
     ("pages/upload.py", "Upload returns", ":material/upload_file:", "upload",
      "Upload monthly Excel returns, preview and confirm, see the upload history and undo."),
     ("pages/settings.py", "Settings", ":material/settings:", "settings",
@@ -857,3 +859,160 @@ def render_step(step: Any) -> None:
     table["RAG"] = [rag_text(r) for r in table["_rag"]] if "_rag" in table else table.get("RAG")
     st.dataframe(style_rag(table, {"RAG": "_rag"}), hide_index=True, width="stretch",
                  row_height=44, column_config={"Latest update": st.column_config.TextColumn(width="large")})
+
+
+# --- changes, snapshots, packs ----------------------------------------------------------------------
+
+
+def parse_iso(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def month_before(day: dt.date) -> dt.date:
+    from lib.exports.pack import month_before as _month_before
+
+    return _month_before(day)
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def load_snapshots(url: str, version: str) -> pd.DataFrame:
+    from lib import snapshots
+
+    return snapshots.list_snapshots(engine_for(url))
+
+
+def snapshot_label(snaps: pd.DataFrame, snapshot_id: int) -> str:
+    row = snaps[snaps["id"] == snapshot_id].iloc[0]
+    return f"{row['title']} · {format_date(row['meeting_date'])} (snapshot {snapshot_id})"
+
+
+def upload_label(uploads: pd.DataFrame, upload_id: int) -> str:
+    row = uploads[uploads["Upload"] == upload_id].iloc[0]
+    return f"{upload_id} · {row['File']} · {row['When']}"
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_changes(url: str, version: str, since: dt.date) -> Any:
+    from lib import changes
+
+    return changes.changes_since(engine_for(url), since)
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_snapshot_changes(url: str, version: str, snapshot_id: int) -> Any:
+    from lib import snapshots
+
+    return snapshots.compare_with_today(engine_for(url), snapshot_id)
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def load_upload_changes(url: str, version: str, upload_id: int) -> Any:
+    from lib import changes
+
+    return changes.since_upload(engine_for(url), upload_id)
+
+
+def show_changes(changes: Any) -> None:
+    """Each kind of change as a short table: RAG and status moves, new overdue, KPI moves, commentary."""
+    acts = changes.actions
+    if not acts.empty:
+        st.subheader("Actions whose RAG or status changed", anchor=False)
+        st.dataframe(pd.DataFrame({
+            "Ref": acts["ref"], "Action": acts["title"],
+            "RAG": [f"{rag_text(a)} → {rag_text(b)}" if moved else rag_text(b)
+                    for a, b, moved in zip(acts["rag_from"], acts["rag_to"], acts["rag_changed"], strict=True)],
+            "Status": [f"{a} → {b}" if moved else str(b)
+                       for a, b, moved in zip(acts["status_from_label"], acts["status_to_label"],
+                                              acts["status_changed"], strict=True)],
+            "Lead officer": acts["lead_officer"].fillna(""),
+            "_rag": acts["rag_to"],
+        }).pipe(lambda d: style_rag(d, {"RAG": "_rag"})), hide_index=True, width="stretch")
+    if not changes.new_overdue.empty:
+        st.subheader("Newly overdue", anchor=False)
+        od = changes.new_overdue
+        st.dataframe(pd.DataFrame({"Ref": od["ref"], "Action": od["title"], "Due": [format_date(d) for d in od["due"]],
+                                   "Lead officer": od["lead_officer"].fillna("")}), hide_index=True, width="stretch")
+    if not changes.kpis.empty:
+        st.subheader("KPIs whose RAG or direction changed", anchor=False)
+        k = changes.kpis
+        st.dataframe(pd.DataFrame({
+            "Ref": k["ref"], "KPI": k["name"],
+            "RAG": [f"{rag_text(a)} → {rag_text(b)}" for a, b in zip(k["rag_from"], k["rag_to"], strict=True)],
+            "Direction": [f"{direction_text(a)} → {direction_text(b)}"
+                          for a, b in zip(k["direction_from"], k["direction_to"], strict=True)],
+            "_rag": k["rag_to"],
+        }).pipe(lambda d: style_rag(d, {"RAG": "_rag"})), hide_index=True, width="stretch")
+    commentary = changes.action_commentary
+    if not commentary.empty:
+        st.subheader("New commentary", anchor=False)
+        st.dataframe(pd.DataFrame({
+            "Ref": commentary["ref"], "Month": [format_date(d) for d in commentary["period_end"]],
+            "Commentary": commentary["commentary"], "By": commentary["reported_by"].fillna(""),
+        }), hide_index=True, width="stretch", column_config={"Commentary": st.column_config.TextColumn(width="large")})
+    if not changes.kpi_commentary.empty:
+        kc = changes.kpi_commentary
+        st.dataframe(pd.DataFrame({"Ref": kc["ref"], "Period": kc["period"], "Commentary": kc["commentary"]}),
+                     hide_index=True, width="stretch")
+    if not changes.inspections.empty:
+        st.subheader("New inspections", anchor=False)
+        ins = changes.inspections
+        st.dataframe(pd.DataFrame({"Framework": ins["framework_label"],
+                                   "Start": [format_date(d) for d in ins["start_date"]],
+                                   "Overall": ins["overall"].fillna("")}), hide_index=True, width="stretch")
+    if changes.is_empty:
+        st.caption("Nothing has changed in this window.")
+
+
+def pack_downloads(url: str, version: str, *, since: dt.date | None, key: str,
+                   leads: list[str] | None = None, recs: list[str] | None = None,
+                   themes: list[str] | None = None) -> None:
+    """PowerPoint, PDF and Excel board packs, generated when clicked, reflecting the given filters."""
+    from lib.exports import pack as pack_mod
+    from lib.exports import pdf_pack, pptx_pack, xlsx_pack
+
+    def build() -> Any:
+        return pack_mod.build_pack(engine_for(url), since=since, lead_officers=leads or None,
+                                   recommendations=recs or None, themes=themes or None)
+
+    stamp = f"{load_context(url, version)['as_at']:%Y-%m-%d}"
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("PowerPoint pack", data=lambda: pptx_pack.to_pptx(build()),
+                       file_name=f"board-pack-{stamp}.pptx", icon=":material/slideshow:", key=f"pptx_{key}",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       on_click="ignore")
+    c2.download_button("PDF pack", data=lambda: pdf_pack.to_pdf(build()), file_name=f"board-pack-{stamp}.pdf",
+                       mime="application/pdf", icon=":material/picture_as_pdf:", key=f"pdf_{key}", on_click="ignore")
+    c3.download_button("Excel pack", data=lambda: xlsx_pack.to_xlsx(engine_for(url), build()),
+                       file_name=f"board-pack-{stamp}.xlsx", mime=XLSX_MIME, icon=":material/table:",
+                       key=f"xlsx_{key}", on_click="ignore")
+
+
+def mark_board(url: str, meeting: dt.date, title: str) -> int:
+    from lib import snapshots
+
+    snapshot_id = snapshots.mark_board(engine_for(url), meeting, title, user=current_user())
+    data_changed()
+    return snapshot_id
+
+
+def show_snapshot(url: str, version: str, snapshot_id: int) -> None:
+    from lib import snapshots
+
+    snap = snapshots.load_snapshot(engine_for(url), snapshot_id)
+    st.caption(f"{md(snap.label)} · data as at {format_date(snap.as_at)} · frozen {snap.created_at:%d %b %Y %H:%M}")
+    tab_actions, tab_kpis, tab_compare = st.tabs(["Actions as presented", "KPIs as presented", "Compared with today"])
+    with tab_actions:
+        if not snap.actions.empty:
+            st.dataframe(style_rag(action_table(snap.actions), {"RAG": "_rag_level"}), hide_index=True,
+                         width="stretch", column_config=ACTION_COLUMNS)
+    with tab_kpis:
+        if not snap.kpis.empty:
+            st.dataframe(scorecard_table(snap.kpis, pd.DataFrame()).drop(columns=["_rag_level", "_reported_level"]),
+                         hide_index=True, width="stretch", column_config=SCORECARD_COLUMNS)
+    with tab_compare:
+        changes = load_snapshot_changes(url, version, snapshot_id)
+        st.info(changes.headline())
+        show_changes(changes)

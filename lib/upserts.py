@@ -145,10 +145,15 @@ def upsert_action_update(
     upload_id: int | None = None,
     counter: ChangeCounter | None = None,
     existing: ActionUpdate | None = None,
+    known_missing: bool = False,
 ) -> str:
-    row = existing or session.scalars(
-        select(ActionUpdate).where(ActionUpdate.action_id == action_id, ActionUpdate.period_end == period_end)
-    ).first()
+    """Insert or update one monthly action update; ``known_missing`` skips the lookup when the caller
+    has already loaded every existing update (and passes ``existing`` when there is one)."""
+    row = existing
+    if row is None and not known_missing:
+        row = session.scalars(
+            select(ActionUpdate).where(ActionUpdate.action_id == action_id, ActionUpdate.period_end == period_end)
+        ).first()
     return _apply(
         session,
         row,

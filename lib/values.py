@@ -8,10 +8,10 @@ nothing the council wrote is lost. Pure: no I/O; the only project import is lib.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -107,13 +107,25 @@ def clean_text(raw: object) -> str:
     """
     if raw is None:
         return ""
-    text = _NEWLINES_RE.sub("\n", _safe_str(raw))
+    return _clean_str(_safe_str(raw))
+
+
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc but \n and \t
+_PLAIN_RE = re.compile(r"[ !-;=?-~]*")  # printable ASCII without < and >... and no &: nothing to clean
+
+
+@functools.lru_cache(maxsize=65_536)
+def _clean_str(text: str) -> str:
+    """clean_text on a string; cached because returns repeat the same codes, names and words."""
+    if _PLAIN_RE.fullmatch(text) and "&" not in text:
+        return " ".join(text.split()) if "  " in text or text[:1] == " " or text[-1:] == " " else text
+    text = _NEWLINES_RE.sub("\n", text)
     text = _BLOCK_TAG_RE.sub("\n", text)
     text = _ANY_TAG_RE.sub("", text)
     text = html.unescape(text)
     text = _NEWLINES_RE.sub("\n", text)
     text = _INVISIBLE_RE.sub("", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = _CONTROL_RE.sub("", text)
     lines = (_HSPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 

@@ -35,7 +35,7 @@ from lib.model import (
     UploadChange,
 )
 from lib.returns.records import InspectionKey, ParsedReturn
-from lib.upserts import KPI_VALUE_FIELDS, ChangeCounter, row_snapshot, upsert_action_update
+from lib.upserts import ACTION_UPDATE_FIELDS, KPI_VALUE_FIELDS, ChangeCounter, row_snapshot, upsert_action_update
 
 KPI_DEF_FIELDS = ("name", "theme", "unit", "polarity", "polarity_reported", "kpi_type", "owner", "rag_rule",
                   "amber_tolerance", "frequency", "decimals")
@@ -51,6 +51,7 @@ class Writer:
     def __init__(self, session: Session, upload_id: int | None, counter: ChangeCounter) -> None:
         self.session, self.upload_id, self.counter = session, upload_id, counter
         self.changes: list[dict[str, Any]] = []
+        self.recs_by_inspection: dict[int | None, dict[str, Recommendation]] = {}
         self.periods: dict[tuple[str, dt.date, dt.date], int] = {
             (p.kind, p.start_date, p.end_date): p.id for p in session.scalars(select(Period))
         }
@@ -219,6 +220,7 @@ class Writer:
 
     # actions ------------------------------------------------------------------------------------------
     def actions(self, parsed: ParsedReturn, authority: str, default_plan: str) -> None:
+        """Plans, objectives, actions, links and monthly updates; new rows are inserted in bulk."""
         if not parsed.actions:
             return
         plans = {p.code: p for p in self.session.scalars(select(Plan))}
@@ -226,8 +228,15 @@ class Writer:
             (o.plan_id, o.code): o for o in self.session.scalars(select(Objective))}
         objectives_by_title = {(o.plan_id, o.title): o for o in objectives.values()}
         actions = {(a.plan_id, a.ref): a for a in self.session.scalars(select(Action))}
+        next_position = {plan_id: 0 for plan_id, _ in actions}
+        for plan_id, _ in actions:
+            next_position[plan_id] += 1
         links = {(link.action_id, link.recommendation_id)
                  for link in self.session.scalars(select(ActionRecommendation))}
+        updates = {(u.action_id, u.period_end): u for u in self.session.scalars(select(ActionUpdate))}
+
+        new_actions: dict[tuple[int, str], dict[str, Any]] = {}
+        resolved: list[tuple[Plan, tuple[int, str]]] = []
         for rec in parsed.actions:
             plan = plans.get(rec.plan or default_plan)
             if plan is None:
@@ -249,29 +258,63 @@ class Writer:
                     self.session.add(objective)
                     self.session.flush()
                     objectives[(plan.id, objective.code)] = objectives_by_title[(plan.id, rec.objective)] = objective
-            action = actions.get((plan.id, rec.ref))
+            key = (plan.id, rec.ref)
             fields = {"title": rec.title, "description": rec.description, "lead_officer": rec.lead,
                       "due_date": rec.due, "due_text": rec.due_text, "oversight": rec.oversight,
                       "success_measures": rec.success, "objective_id": objective.id if objective else None}
-            if action is None:
-                action = Action(plan_id=plan.id, ref=rec.ref, position=len([a for a in actions if a[0] == plan.id]),
-                                title=rec.title or rec.ref, upload_id=self.upload_id,
-                                applies_to_all="ALL" in rec.recommendations,
-                                **{k: v for k, v in fields.items() if k != "title"})
-                self.session.add(action)
-                self.session.flush()
-                actions[(plan.id, rec.ref)] = action
-                self.counter.note("action", "added")
-            else:
+            action = actions.get(key)
+            if action is not None:
                 self.set_fields("action", action, fields, ACTION_FIELDS)
-            self.link(action, plan, rec.recommendations, rec.recommendation_texts, rec.timeframe, links, authority)
-            if rec.update:
-                upsert_action_update(self.session, action_id=action.id, period_end=rec.update["period_end"],
-                                     values={k: v for k, v in rec.update.items() if k != "period_end"},
-                                     upload_id=self.upload_id, counter=self.counter)
+            elif key in new_actions:  # the same action on a second sheet (definitions, then updates)
+                row = new_actions[key]
+                row.update({k: v for k, v in fields.items() if v is not None and row.get(k) is None})
+                row["applies_to_all"] = row["applies_to_all"] or "ALL" in rec.recommendations
+            else:
+                position = next_position.get(plan.id, 0)
+                next_position[plan.id] = position + 1
+                new_actions[key] = {"plan_id": plan.id, "ref": rec.ref, "position": position,
+                                    "upload_id": self.upload_id, "applies_to_all": "ALL" in rec.recommendations,
+                                    **fields}
+            resolved.append((plan, key))
+        if new_actions:
+            rows = list(new_actions.values())
+            for row in rows:
+                row["title"] = row.get("title") or row["ref"]
+            self.session.execute(insert(Action), rows)
+            self.counter.added["action"] = self.counter.added.get("action", 0) + len(rows)
+            for a in self.session.scalars(select(Action).where(Action.upload_id == self.upload_id)
+                                          if self.upload_id is not None else select(Action)):
+                actions.setdefault((a.plan_id, a.ref), a)
+        link_rows: list[dict[str, Any]] = []
+        update_rows: list[dict[str, Any]] = []
+        for rec, (plan, key) in zip(parsed.actions, resolved, strict=True):
+            action_id = actions[key].id
+            self.link(action_id, plan, rec.recommendations, rec.recommendation_texts, rec.timeframe, links,
+                      authority, link_rows)
+            if not rec.update:
+                continue
+            end = rec.update["period_end"]
+            values = {k: v for k, v in rec.update.items() if k != "period_end"}
+            existing = updates.get((action_id, end))
+            if existing is None:
+                row = {"action_id": action_id, "period_end": end, "upload_id": self.upload_id,
+                       **{f: values.get(f) for f in ACTION_UPDATE_FIELDS}}
+                updates[(action_id, end)] = row  # type: ignore[assignment]  # a later duplicate row updates it
+                update_rows.append(row)
+                self.counter.note("action_update", "added")
+            elif isinstance(existing, dict):
+                existing.update({k: v for k, v in values.items() if v is not None})
+            else:
+                upsert_action_update(self.session, action_id=action_id, period_end=end, values=values,
+                                     upload_id=self.upload_id, counter=self.counter, existing=existing,
+                                     known_missing=True)
+        if link_rows:
+            self.session.execute(insert(ActionRecommendation), link_rows)
+        if update_rows:
+            self.session.execute(insert(ActionUpdate), update_rows)
 
-    def link(self, action: Action, plan: Plan, numbers: list[str], texts: dict[str, str], timeframe: str | None,
-             links: set[tuple[int, int]], authority: str) -> None:
+    def link(self, action_id: int, plan: Plan, numbers: list[str], texts: dict[str, str], timeframe: str | None,
+             links: set[tuple[int, int]], authority: str, rows: list[dict[str, Any]]) -> None:
         numbers = [n for n in numbers if n != "ALL"]
         if not numbers:
             return
@@ -283,8 +326,10 @@ class Writer:
             plan.inspection_id = insp.id
             if created:
                 self.counter.note("inspection", "added")
-        recs = {r.number: r for r in self.session.scalars(
-            select(Recommendation).where(Recommendation.inspection_id == plan.inspection_id))}
+        recs = self.recs_by_inspection.get(plan.inspection_id)
+        if recs is None:
+            recs = self.recs_by_inspection[plan.inspection_id] = {r.number: r for r in self.session.scalars(
+                select(Recommendation).where(Recommendation.inspection_id == plan.inspection_id))}
         for number in numbers:
             recommendation = recs.get(number)
             if recommendation is None:
@@ -295,10 +340,10 @@ class Writer:
                 self.session.flush()
                 recs[number] = recommendation
                 self.counter.note("recommendation", "added")
-            if (action.id, recommendation.id) not in links:
-                self.session.add(ActionRecommendation(action_id=action.id, recommendation_id=recommendation.id,
-                                                      upload_id=self.upload_id))
-                links.add((action.id, recommendation.id))
+            if (action_id, recommendation.id) not in links:
+                rows.append({"action_id": action_id, "recommendation_id": recommendation.id,
+                             "upload_id": self.upload_id})
+                links.add((action_id, recommendation.id))
                 self.counter.note("action_recommendation", "added")
 
     def flush_changes(self) -> None:

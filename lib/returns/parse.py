@@ -110,6 +110,9 @@ class SheetParser:
         self.context_label: str | None = self.banner_above()
         self.count = 0
         self.skipped_blank = 0
+        self.defined: set[str] = set()  # KPI refs whose definition cells were read in this sheet
+        self.period_cache: dict[tuple[object, object], periods.Period | None] = {}
+        self.first_header_col = next((c for c, h in enumerate(self.header_norm) if h), 0)
 
     # helpers -------------------------------------------------------------------------------
     def banner_above(self) -> str | None:
@@ -160,6 +163,9 @@ class SheetParser:
         return text
 
     def is_repeat_header(self, row: list[object]) -> bool:
+        col = self.first_header_col
+        if col >= len(row) or headers.normalise(row[col]) != self.header_norm[col]:
+            return False
         norm = [headers.normalise(v) for v in row]
         same = sum(1 for a, b in zip(norm, self.header_norm, strict=False) if a and a == b)
         return same >= max(2, len([h for h in self.header_norm if h]) // 2)
@@ -210,6 +216,15 @@ class SheetParser:
         if exact is not None:
             return self.future_check(r, exact)
         raw = self.raw(row, "period")
+        key = (raw, self.raw(row, "period_kind"))
+        if key in self.period_cache and self.period_cache[key] is not None:  # the same month on many rows
+            return self.period_cache[key]
+        found = self._row_period(r, row, raw, required=required)
+        if _hashable(raw):
+            self.period_cache[key] = found
+        return found
+
+    def _row_period(self, r: int, row: list[object], raw: object, *, required: bool) -> periods.Period | None:
         if raw is not None and _text(raw):
             try:
                 kind = self.text(row, "period_kind") or None
@@ -252,6 +267,9 @@ class SheetParser:
 
     def kpi_record(self, r: int, row: list[object], ref: str, kind: str | None) -> KpiRecord:
         rec = self.out.kpis.get(ref)
+        if rec is not None and ref in self.defined:  # long returns repeat a KPI's name on every row
+            return rec
+        self.defined.add(ref)
         if rec is None:
             rec = KpiRecord(ref=ref, loc=self.loc(r, "ref"))
             self.out.kpis[ref] = rec
@@ -650,6 +668,14 @@ class SheetParser:
             "source_sheet": self.sheet.name,
             "source_cell": self.loc(r, "status" if "status" in self.cols else "rag").cell,
         }
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def looks_like_ref(text: str) -> bool:
