@@ -4,6 +4,8 @@
     python -m lib.cli show kpis|kpi-values|actions|recommendations|judgements [--format table|json|csv]
     python -m lib.cli import FILE... [--dry-run] [--period YYYY-MM] [--user NAME]
     python -m lib.cli export --out FILE.xlsx
+    python -m lib.cli export --format pptx|pdf|xlsx --out FILE [--since DATE] [--lead-officer NAME]...
+    python -m lib.cli changes --since DATE [--format table|json]
     python -m lib.cli template --out FILE.xlsx [--lead-officer NAME]
     python -m lib.cli uploads
     python -m lib.cli undo UPLOAD_ID
@@ -271,10 +273,50 @@ def cmd_import(args: argparse.Namespace) -> int:
     return status
 
 
+def _date_option(text: str | None, name: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CliError(f"{name}: '{text}' is not a date (use YYYY-MM-DD)") from exc
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    Path(args.out).write_bytes(template.export(engine))
-    print(f"Exported all current data to {args.out}")
+    fmt = args.format or ("xlsx" if not args.out.lower().endswith((".pptx", ".pdf")) else args.out.rsplit(".", 1)[1])
+    filtered = args.since or args.lead_officer or args.recommendation or args.theme
+    if fmt == "xlsx" and not filtered and not args.format:
+        Path(args.out).write_bytes(template.export(engine))
+        print(f"Exported all current data to {args.out}")
+        return 0
+    from lib.exports import pack, pdf_pack, pptx_pack, xlsx_pack
+
+    board_pack = pack.build_pack(engine, since=_date_option(args.since, "--since"),
+                                 lead_officers=args.lead_officer or None, recommendations=args.recommendation or None,
+                                 themes=args.theme or None)
+    if fmt == "pptx":
+        data = pptx_pack.to_pptx(board_pack)
+    elif fmt == "pdf":
+        data = pdf_pack.to_pdf(board_pack)
+    else:
+        data = xlsx_pack.to_xlsx(engine, board_pack)
+    Path(args.out).write_bytes(data)
+    print(f"Wrote the {fmt.upper()} board pack to {args.out}")
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    from lib import changes
+
+    since = _date_option(args.since, "--since")
+    assert since is not None  # argparse makes --since required
+    result = changes.changes_since(engine, since, _date_option(args.as_at, "--as-at"))
+    if args.format == "json":
+        print(json.dumps(result.records(), indent=2, ensure_ascii=False, default=str))
+    else:
+        print("\n".join(result.lines()))
     return 0
 
 
@@ -326,8 +368,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="write all current data as an importable workbook")
+    p = sub.add_parser("export", help="write all current data (xlsx) or a board pack (pptx, pdf, xlsx)")
     p.add_argument("--out", required=True)
+    p.add_argument("--format", choices=("xlsx", "pptx", "pdf"), help="default: from the file name; xlsx without "
+                   "filters is the full importable export, with a format or filters a board pack")
+    p.add_argument("--since", help="the pack's 'what changed since' date (YYYY-MM-DD; default a month before)")
+    p.add_argument("--lead-officer", action="append", help="only this lead officer's actions (repeatable)")
+    p.add_argument("--recommendation", action="append", help="only actions answering this recommendation")
+    p.add_argument("--theme", action="append", help="only KPIs of this theme (repeatable)")
     p.add_argument("--db", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_export)
 
@@ -337,6 +385,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", help="the month the return is for (default: the month after the latest data)")
     p.add_argument("--db", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("changes", help="what changed since a date (the last board)")
+    p.add_argument("--since", required=True, help="YYYY-MM-DD")
+    p.add_argument("--as-at", help="compare up to this date (default: the latest data)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--db", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_changes)
 
     p = sub.add_parser("uploads", help="list the upload history")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")

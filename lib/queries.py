@@ -40,9 +40,8 @@ def _frame(engine: Engine, sql: str, params: dict[str, Any] | None = None) -> pd
 def _to_date(series: pd.Series) -> pd.Series:
     """ISO strings or timestamps to ``datetime.date`` objects, with None (never NaT) for blanks."""
     converted = pd.to_datetime(series)
-    return pd.Series(
-        [None if pd.isna(v) else v.date() for v in converted], index=series.index, dtype=object
-    )
+    dates = converted.dt.date.astype(object)
+    return dates.where(converted.notna(), None)
 
 
 def our_authority(engine: Engine) -> str:

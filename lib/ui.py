@@ -135,6 +135,16 @@ def load_updates(url: str, version: str, action_id: int | None = None) -> pd.Dat
     return queries.action_updates(engine_for(url), action_id)
 
 
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def load_attention(url: str, version: str, as_at: dt.date) -> dict[str, pd.DataFrame]:
+    return queries.attention(engine_for(url), as_at)
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def load_latest_judgements(url: str, version: str, la_code: str) -> pd.DataFrame:
+    return queries.latest_judgements(engine_for(url), la_code)
+
+
 @st.cache_data(ttl=600, max_entries=4, show_spinner=False)
 def load_context(url: str, version: str) -> dict[str, Any]:
     eng = engine_for(url)

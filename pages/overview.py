@@ -50,7 +50,7 @@ with right:
     st.page_link("pages/kpis.py", label="Open the KPI scorecard", icon=":material/monitoring:")
 
 st.header("Needs attention this month", anchor=False)
-items = queries.attention(eng, ctx["as_at"])
+items = ui.load_attention(url, version, ctx["as_at"])
 a1, a2 = st.columns(2, gap="large")
 with a1:
     st.markdown("**Actions that turned red**")
@@ -86,7 +86,7 @@ with a2:
         )
 
 st.header("Latest Ofsted judgements", anchor=False)
-judged = queries.latest_judgements(eng, ctx["la_code"])
+judged = ui.load_latest_judgements(url, version, ctx["la_code"])
 if judged.empty:
     ui.empty_state("No graded inspection recorded for this authority yet.")
 else:
