@@ -89,7 +89,10 @@ def kpi_trend(
     target = base.mark_line(strokeDash=[6, 4], color="#444444", interpolate="step-after").encode(
         x=x, y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=",.1f")]
     )
-    layers: list[alt.Chart] = [target, line, points]
+    target_marks = base.mark_tick(color="#444444", thickness=2, size=18).encode(
+        x=x, y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=",.1f")]
+    )  # a lone target (one annual period) still shows
+    layers: list[alt.Chart] = [target, target_marks, line, points]
     if bench is not None and not bench.empty and not data.empty:
         start = data["period_start"].min() - pd.DateOffset(years=1)
         end = data["period_end"].max()

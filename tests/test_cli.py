@@ -68,3 +68,21 @@ def test_csv_output_escapes_formula_prefixes(payload: str) -> None:
 
     rows = list(csv.reader(io.StringIO(cli.render([{"a": payload}], "csv"))))
     assert rows == [["a"], ["'" + payload]]
+
+
+def test_board_pack_export_and_changes_from_the_command_line(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'pack.db'}"
+    assert run_cli("seed", db=db).returncode == 0
+    pptx = tmp_path / "pack.pptx"
+    made = run_cli("export", "--format", "pptx", "--out", str(pptx), "--since", "2019-05-31", db=db)
+    assert made.returncode == 0, made.stderr
+    from pptx import Presentation
+
+    texts = " ".join(shape.text_frame.text for slide in Presentation(str(pptx)).slides for shape in slide.shapes
+                     if shape.has_text_frame)
+    assert "Barnet" in texts and "as at" in texts.lower()
+    changes = run_cli("changes", "--since", "2019-05-31", db=db)
+    assert changes.returncode == 0
+    assert "1.08" in changes.stdout and "Red" in changes.stdout
+    bad = run_cli("changes", "--since", "not-a-date", db=db)
+    assert bad.returncode == 1 and "not a date" in bad.stderr
