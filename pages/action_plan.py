@@ -86,3 +86,7 @@ else:
     else:
         st.dataframe(ui.update_table(history), hide_index=True, width="stretch",
                      column_config=ui.UPDATE_COLUMNS)
+
+with st.expander("Board pack of this filtered view", icon=":material/download:"):
+    st.caption("PowerPoint, PDF and Excel packs restricted to the lead officers and recommendations chosen above.")
+    ui.pack_downloads(url, version, since=None, key="actions", leads=leads, recs=recs)

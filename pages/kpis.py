@@ -71,3 +71,7 @@ if themes and len(themes) == 1:
     if (monthly["period_kind"] == "month").any():
         st.header(f"{ui.md(themes[0])}: all KPIs", anchor=False)
         st.altair_chart(charts.small_multiples(monthly), width="content")
+
+with st.expander("Board pack of this filtered view", icon=":material/download:"):
+    st.caption("PowerPoint, PDF and Excel packs whose KPI pages are restricted to the themes chosen above.")
+    ui.pack_downloads(url, version, since=None, key="kpis", themes=themes)

@@ -146,3 +146,21 @@ def test_presentation_mode_hides_upload_and_pages_through_the_agenda(
 def test_upload_page_is_there_when_not_presenting(monkeypatch: pytest.MonkeyPatch, seeded_url: str) -> None:
     at = open_page(monkeypatch, seeded_url, "pages/upload.py")
     assert len(at.get("file_uploader")) == 1
+
+
+def test_changes_page_lists_a_rag_change_made_by_a_second_monthly_return(
+    monkeypatch: pytest.MonkeyPatch, fresh_seeded_url: str
+) -> None:
+    from lib.returns import pipeline
+    from tests.test_import import fs_plan_return
+
+    engine = store.get_engine(fresh_seeded_url)
+    result = pipeline.import_bytes(engine, fs_plan_return(dt.date(2019, 7, 31), "Red", "Delayed"), "july.xlsx")
+    assert result.outcome == "imported"
+    at = open_page(monkeypatch, fresh_seeded_url, "pages/changes.py", {"since": "2019-06-30"})
+    assert not at.exception, at.exception
+    moved = next(df.value for df in at.dataframe if "RAG" in getattr(df.value, "data", df.value).columns)
+    data = getattr(moved, "data", moved)
+    row = data[data["Ref"] == "1.03"].iloc[0]
+    assert "→" in row["RAG"] and row["RAG"].endswith("Red")
+    assert any("1 action RAG change" in i.value or "action RAG change" in i.value for i in at.info)
