@@ -9,7 +9,7 @@ from lib import ui
 eng = ui.page_setup("Since last board")
 url, version = ui.db_url(), ui.data_version(eng)
 ctx = ui.load_context(url, version)
-st.title("Since the last board")
+st.title("Since last board")
 st.caption(f"{ctx['authority']} · as at {ui.format_date(ctx['as_at'])}")
 
 snaps = ui.load_snapshots(url, version)

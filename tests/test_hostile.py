@@ -50,7 +50,10 @@ except RejectedFile as exc:
     out["detail"] = exc.detail
 out["seconds"] = time.perf_counter() - t0
 out["after"] = [s.name for s in read_workbook(hostile_files.xlsx(), "ok.xlsx").sheets]  # still works
-out["parent_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM is this process's own high-water mark; ru_maxrss would include the memory of the (large)
+# pytest process this one was forked from, which Linux carries over to the child.
+with open("/proc/self/status") as fh:
+    out["parent_kb"] = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
 worker._POOL.shutdown()
 out["children_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps(out))
