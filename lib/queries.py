@@ -370,8 +370,10 @@ def attention(engine: Engine, as_at: dt.date | None = None) -> dict[str, pd.Data
     if latest.empty:
         worsened = missed = mismatched = latest
     else:
-        worsened = latest[latest["direction"] == "worsening"]
-        missed = latest[latest["rag"].isin(["red", "amber"])]
+        # "this month": KPIs reported for the current period, not annual figures from years ago
+        current = latest[[d is not None and d > prev_end for d in latest["period_end"]]]
+        worsened = current[current["direction"] == "worsening"]
+        missed = current[current["rag"].isin(["red", "amber"])]
         mismatched = latest[latest["rag_mismatch"].astype(bool)]
     return {
         "turned_red": turned_red,

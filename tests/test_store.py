@@ -104,3 +104,14 @@ def test_upsert_records_changes_for_undo(empty_engine: Engine) -> None:
         assert counter.as_dict()["added"] == {"kpi_value": 1}
         total = session.scalar(select(func.count()).select_from(KpiValue))
         assert total and total > 0
+
+
+def test_attention_this_month_holds_only_this_months_kpis_and_real_movers(seeded_engine: Engine) -> None:
+    as_at = queries.as_at_date(seeded_engine)
+    items = queries.attention(seeded_engine, as_at)
+    for key in ("kpis_worsened", "kpis_missed_target"):
+        assert not items[key].empty
+        assert all(d.year == as_at.year and d.month == as_at.month for d in items[key]["period_end"]), key
+    assert set(items["kpis_worsened"]["direction"]) == {"worsening"}
+    assert set(items["turned_red"]["ref"]) == {"1.08", "3.02"}  # the sample's June 2019 story
+    assert all(items["newly_overdue"]["overdue"])
