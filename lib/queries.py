@@ -463,7 +463,18 @@ def quartile(value: float, others: list[float], polarity: str) -> int | None:
 def benchmark_summary(engine: Engine, la_code: str | None = None) -> pd.DataFrame:
     """Per KPI: latest England / London / statistical-neighbour values and our quartile nationally."""
     la_code = la_code or our_authority(engine)
-    bench = benchmarks(engine, include_las=True)
+    published_rows = benchmarks(engine)
+    # Every authority's value, but only for each KPI's latest LAIT year (a few thousand rows, not all years).
+    latest_las = _frame(engine, """
+        SELECT k.ref, b.comparator, b.value, b.year_label, p.end_date AS period_end
+        FROM benchmark b JOIN kpi k ON k.id = b.kpi_id JOIN period p ON p.id = b.period_id
+        JOIN (SELECT b2.kpi_id, MAX(p2.end_date) AS last_end
+              FROM benchmark b2 JOIN period p2 ON p2.id = b2.period_id
+              WHERE b2.comparator LIKE 'LA:%' GROUP BY b2.kpi_id) m
+          ON m.kpi_id = b.kpi_id AND p.end_date = m.last_end
+        WHERE b.comparator LIKE 'LA:%'
+        ORDER BY k.id""")
+    bench = pd.concat([published_rows, latest_las], ignore_index=True) if not latest_las.empty else published_rows
     meta = kpis(engine).set_index("ref")
     rows = []
     for ref, group in bench.groupby("ref", sort=False):
