@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, text
 
-from lib import config, queries, store, vocab
+from lib import config, formatting, queries, store, vocab
+from lib.formatting import direction_text, format_date, format_value, rag_text
 
 # Colour-blind-safe RAG palette (Okabe-Ito inspired) with dark text: never colour alone,
 # every cell also carries the word.
@@ -27,14 +28,7 @@ RAG_COLOURS: dict[str, str] = {
     "red": "#f4a7a7",
     "blue": "#b9d7f5",
 }
-RAG_ICONS: dict[str, str] = {
-    "green": "✔",
-    "green_amber": "◐",
-    "amber": "▲",
-    "red_amber": "◆",
-    "red": "✖",
-    "blue": "★",
-}
+RAG_ICONS = formatting.RAG_ICONS
 NEUTRAL = "#e9ecef"
 
 # Our own constant CSS (never user text): less empty space above the title, calmer title size,
@@ -155,33 +149,12 @@ def load_context(url: str, version: str) -> dict[str, Any]:
 # --- formatting ------------------------------------------------------------------------------
 
 
-def rag_text(level: Any) -> str:
-    """A RAG level as icon + word (never colour alone)."""
-    if not isinstance(level, str) or not level:
-        return "— No RAG"
-    return f"{RAG_ICONS.get(level, '')} {vocab.RAG_LABELS.get(level, level)}".strip()
 
 
-def direction_text(direction: Any) -> str:
-    if not isinstance(direction, str) or not direction:
-        return ""
-    return f"{vocab.DIRECTION_ARROWS.get(direction, '')} {vocab.DIRECTION_LABELS.get(direction, direction)}"
 
 
-def format_date(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value.day} {value:%b %Y}"
-    return str(value)
 
 
-def format_value(value: Any, unit: str | None, decimals: int = 1) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    number = float(value)
-    text_value = f"{number:,.{max(0, int(decimals))}f}"
-    return f"{text_value}%" if unit == "percent" else text_value
 
 
 def style_rag(df: pd.DataFrame, columns: dict[str, str]) -> Any:
