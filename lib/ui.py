@@ -360,7 +360,7 @@ def polarity_text(polarity: str | None) -> str:
 
 SCORECARD_COLUMNS: dict[str, Any] = {
     "Ref": st.column_config.TextColumn(width=80),
-    "KPI": st.column_config.TextColumn(width=260),
+    "KPI": st.column_config.TextColumn(width=235),
     "Value": st.column_config.TextColumn(width=70),
     "Target": st.column_config.TextColumn(width=70),
     "Derived RAG": st.column_config.TextColumn(width=105, help="From value, target, polarity and the KPI's rule"),
@@ -740,7 +740,8 @@ PRESENT_CSS = """
 html, body, [data-testid="stAppViewContainer"] {font-size: 19px;}
 [data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] {font-size: 1.05rem;}
 h1 {font-size: 2.3rem !important;}
-[data-testid="stMetricValue"] {font-size: 3rem;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3rem !important; line-height: 1.15;}
+[data-testid="stMetricLabel"] p {font-size: 1.15rem !important;}
 </style>
 """
 
