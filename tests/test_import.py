@@ -361,3 +361,16 @@ def test_unrecognised_headers_can_be_mapped_by_hand_and_are_remembered(engine: E
     assert second.counter.added.get("kpi_value") == 2
     values = queries.kpi_values(engine).set_index("ref")
     assert values.loc["X9", "value"] == pytest.approx(12.5) and values.loc["X9", "period"] == "Jun 2019"
+
+
+def test_undo_of_a_return_that_links_an_existing_plan_restores_it(engine: Engine) -> None:
+    rows = [["Plan", "Action ID", "Action", "Lead officer", "Month", "Status", "RAG"],
+            ["P-UNDO", "1.1", "Do the thing", "A Lead", "Jun 2019", "In progress", "Amber"]]
+    import_ok(engine, workbook({"Actions": rows}), "first-2019-06.xlsx")
+    before = {w: show(engine, w) for w in cli.SHOWS}
+    linked = [["Plan", "Action ID", "Recommendation(s)", "Action", "Lead officer", "Month", "Status", "RAG"],
+              ["P-UNDO", "1.1", "3", "Do the thing", "A Lead", "Jul 2019", "In progress", "Green"]]
+    second = import_ok(engine, workbook({"Actions": linked}), "second-2019-07.xlsx")
+    assert queries.actions(engine).set_index("ref").loc["1.1", "recommendations"] == ["3"]
+    pipeline.undo(engine, second.upload_id)
+    assert {w: show(engine, w) for w in cli.SHOWS} == before

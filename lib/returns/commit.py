@@ -183,6 +183,7 @@ class Writer:
         for rec in parsed.judgements:
             insp = self.inspection(rec.inspection)
             if rec.published and insp.published_date is None:
+                self.change("inspection", insp, ("published_date",))  # so an undo clears it again
                 insp.published_date = rec.published
             existing = self.session.scalars(select(Judgement).where(
                 Judgement.inspection_id == insp.id, Judgement.area == rec.area,
@@ -323,6 +324,8 @@ class Writer:
                 self.session, authority=authority, framework="ilacs", start=None,
                 body=f"Recommendations of plan {plan.code}", upload_id=self.upload_id,
                 title=f"Recommendations answered by plan {plan.code}")
+            if plan.upload_id != self.upload_id:  # an existing plan: remember it had no inspection, for undo
+                self.change("plan", plan, ("inspection_id",))
             plan.inspection_id = insp.id
             if created:
                 self.counter.note("inspection", "added")
