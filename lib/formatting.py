@@ -24,6 +24,16 @@ RAG_ICONS: dict[str, str] = {
     "blue": "★",
 }
 NO_RAG = "No RAG"
+# Colour-blind-considerate RAG fills (light, for dark text): never colour alone, every cell carries the word.
+RAG_COLOURS: dict[str, str] = {
+    "green": "#b7e4c7",
+    "green_amber": "#d8f0a8",
+    "amber": "#ffe08a",
+    "red_amber": "#ffc58a",
+    "red": "#f4a7a7",
+    "blue": "#b9d7f5",
+}
+NEUTRAL_FILL = "#e9ecef"
 
 
 def is_blank(value: Any) -> bool:

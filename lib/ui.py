@@ -18,18 +18,9 @@ from sqlalchemy import Engine, text
 from lib import config, formatting, queries, store, vocab
 from lib.formatting import direction_text, format_date, format_value, rag_text
 
-# Colour-blind-safe RAG palette (Okabe-Ito inspired) with dark text: never colour alone,
-# every cell also carries the word.
-RAG_COLOURS: dict[str, str] = {
-    "green": "#b7e4c7",
-    "green_amber": "#d8f0a8",
-    "amber": "#ffe08a",
-    "red_amber": "#ffc58a",
-    "red": "#f4a7a7",
-    "blue": "#b9d7f5",
-}
+RAG_COLOURS = formatting.RAG_COLOURS
 RAG_ICONS = formatting.RAG_ICONS
-NEUTRAL = "#e9ecef"
+NEUTRAL = formatting.NEUTRAL_FILL
 
 # Our own constant CSS (never user text): less empty space above the title, calmer title size,
 # so a 1280x720 screen share shows the table, not the margins.

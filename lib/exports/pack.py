@@ -25,13 +25,8 @@ TITLE = "Improvement board pack"
 
 # Fills for cells (light, with dark text): the RAG palette of the pages and the grade hues.
 FILLS: dict[str, str] = {
-    "green": "#b7e4c7",
-    "green_amber": "#d8f0a8",
-    "amber": "#ffe08a",
-    "red_amber": "#ffc58a",
-    "red": "#f4a7a7",
-    "blue": "#b9d7f5",
-    "none": "#e9ecef",
+    **formatting.RAG_COLOURS,
+    "none": formatting.NEUTRAL_FILL,
     "grade:1": "#4dac26",
     "grade:2": "#b8e186",
     "grade:3": "#fdb863",
