@@ -8,6 +8,7 @@ Pure: no I/O; the only project import is lib.vocab.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import html
 import math
@@ -527,24 +528,50 @@ def parse_year_label(raw: object, *, hint: str | None = None) -> Period:
 
 @dataclass(frozen=True)
 class Due:
-    """What a deadline cell says: dates (a month means its last day), a horizon, open-endedness."""
+    """What a deadline cell says: dates (a month means its last day), a horizon, open-endedness.
+
+    ``dates`` holds every date named, in text order without repeats, superseded ones included;
+    ``revised_from`` the superseded ones ("was Dec 2019"); ``milestones`` the (number, date) pairs
+    of a numbered list, or ("", date) for unnumbered dates; ``assumption`` a plain-English note
+    when the reading rested on a convention the text did not settle (calendar vs financial quarter).
+    """
 
     dates: tuple[date, ...]
     horizon_months: int | None
     open_ended: bool
     text: str
+    revised_from: tuple[date, ...] = ()
+    milestones: tuple[tuple[str, date | None], ...] = ()
+    assumption: str | None = None
 
     @property
     def final(self) -> date | None:
-        """The latest date named, i.e. when the whole action should be done."""
-        return max(self.dates) if self.dates else None
+        """When the whole action should be done: the latest date still in force.
+
+        A revised date wins over the one it replaced even when that was later
+        ("June 2020 (brought forward from Sept 2020)" is due June 2020).
+        """
+        current = [d for d in self.dates if d not in self.revised_from]
+        return max(current) if current else None
+
+    @property
+    def readable(self) -> bool:
+        """True when the text gave a date, a horizon or an open-ended marker the importer can use."""
+        return bool(self.dates) or self.horizon_months is not None or self.open_ended
 
 
+_YY = r"(?:[0-9]{4}|[0-9]{2})"
 _DUE_PATTERNS = (
+    # "Q3 2019", "Q3 2019/20", "Quarter 3 19/20", "Q4 of 2019-20": the end of the quarter
+    rf"(?:q|qtr|quarter)\s*(?P<q_n>[1-4])\s*,?\s*(?:of\s+)?(?P<q_fy>fy\s*)?(?P<q_y1>{_YY})"
+    rf"(?:\s*[/-]\s*(?P<q_y2>{_YY}))?(?![0-9])",
+    # "2019/20 Q3", "2019 Q3"
+    rf"(?P<p_fy>fy\s*)?(?P<p_y1>[0-9]{{4}}|[0-9]{{2}}(?=\s*[/-]\s*[0-9]))(?:\s*[/-]\s*(?P<p_y2>{_YY}))?"
+    r"\s*,?\s*(?:q|qtr|quarter)\s*(?P<p_n>[1-4])(?![0-9])",
     # "9th - 20th January 2012": a range of days counts as its last day
     rf"(?P<r_d1>[0-9]{{1,2}}){_ORD}\s*-\s*(?P<r_d2>[0-9]{{1,2}}){_ORD}\s+(?P<r_mon>{_MON}),?\s+(?P<r_y>{_YEAR})",
-    # "24 May 2012", "28 th January 2013"
-    rf"(?P<d_d>[0-9]{{1,2}}){_ORD}[\s-]+(?P<d_mon>{_MON}),?[\s-]+(?P<d_y>{_YEAR})",
+    # "24 May 2012", "28 th January 2013", "16-Oct-2017"; not "1 - July 17" (milestone 1, July 2017)
+    rf"(?P<d_d>[0-9]{{1,2}}){_ORD}(?:\s+|-)(?P<d_mon>{_MON}),?[\s-]+(?P<d_y>{_YEAR})",
     # "2017-10-16"
     r"(?P<i_y>[0-9]{4})-(?P<i_m>[0-9]{1,2})-(?P<i_d>[0-9]{1,2})(?![0-9])",
     # "1.4.16", "w/c 26.11.12"
@@ -564,57 +591,204 @@ _HORIZON_RE = re.compile(
     _FLAGS,
 )
 _OPEN_ENDED_RE = re.compile(
-    r"\b(?:from|ongoing|on-going|on\s+going|onwards|continuous|continuing|rolling|throughout)\b", _FLAGS
+    r"\b(?:ongoing|on-going|on\s+going|onwards|continuous|continuing|continual|rolling|throughout"
+    r"|business\s+as\s+usual|bau)\b",
+    _FLAGS,
 )
+_FROM_BEFORE_RE = re.compile(r"\bfrom\s*$", _FLAGS)  # "from Sept 17": open-ended from that date
+_RANGE_JOIN_RE = re.compile(r"\s*(?:-|to|until|till)\s*", _FLAGS)  # "from Sept 17 to March 18": not open
+# A milestone number: "1." or "2)" not inside a date, a bracket ("(no 3)") or a longer number.
+_LABEL_RE = re.compile(r"(?<![0-9A-Za-z.,/:'-])([0-9]{1,2})[.)](?=\s|[A-Za-z]|$)", _FLAGS)
+_VERBS = (
+    r"(?:revised|changed|moved|extended|deferred|amended|re-?profiled|re-?scheduled|slipped|delayed|postponed"
+    r"|updated|put\s+back|pushed\s+back|brought\s+forward)"
+)
+# Revision phrases: "old" ones name the date replaced, "new" ones the date now in force.
+_REVISION_RE = re.compile(
+    rf"(?P<old>\b{_VERBS}\s+from\b|\b(?:was|were|originally|previously|formerly|initially|old\s+date"
+    r"|original\s+(?:date|deadline|target|due\s+date))\b)"
+    rf"|(?P<new>\b{_VERBS}\s+(?:to|until|till|into)\b|\bnow\b|\bnew\s+(?:date|deadline|target|due\s+date)\b"
+    r"|\brevised\b)",
+    _FLAGS,
+)
+# What may stand between a revision phrase and its date: "was due to be", "Revised date:", "now by".
+_FILLER_RE = re.compile(
+    r"[\s:,(\-]*(?:(?:due|date|deadline|target|by|for|on|in|to|until|be|the|end|of|is|as|set|planned)\b"
+    r"[\s:,(\-]*)*",
+    _FLAGS,
+)
+_LIST_JOIN_RE = re.compile(r"\s*(?:,|&|and|or)?\s*", _FLAGS)  # "was Dec 19 and Jan 20": both replaced
+_MONTH_NAMES = tuple(calendar.month_name[1:])
 
 
-def _due_date(m: re.Match[str]) -> date | None:
-    """The deadline one match names; ranges give their end, months their last day."""
+@dataclass(frozen=True)
+class _DueMatch:
+    start: int
+    end: int
+    day: date | None
+    note: str | None
+
+
+def _quarter_end(m: re.Match[str]) -> tuple[date | None, str | None]:
+    """End of the quarter a match names, and the assumption made reading it.
+
+    With a financial year ("2019/20", "19/20") quarters are financial: Q1 is April-June. A bare
+    year ("Q3 2019") is read as a CALENDAR quarter (Q3 = July-September), as parse_period does,
+    and the note says so because councils use both. "Q3 FY2019" and "Q3 2019/21" are not guessed.
+    """
     g = m.groupdict()
+    prefix = "q" if g["q_n"] is not None else "p"
+    q, first, second = int(g[f"{prefix}_n"]), g[f"{prefix}_y1"], g[f"{prefix}_y2"]
+    try:
+        if second is not None:
+            start = _consecutive_years(first, second)
+            return (quarter(start, q).end, None) if start is not None else (None, None)
+        if g[f"{prefix}_fy"] is not None:
+            return None, None
+        period = quarter(_year(first), q, financial=False)
+    except PeriodError:
+        return None, None
+    months = f"{_MONTH_NAMES[period.start.month - 1]}–{_MONTH_NAMES[period.end.month - 1]} {period.end.year}"
+    return period.end, f"{' '.join(m.group(0).split())} read as the calendar quarter {months}"
+
+
+def _due_date(m: re.Match[str]) -> tuple[date | None, str | None]:
+    """The deadline one match names (ranges give their end, months their last day) and any assumption."""
+    g = m.groupdict()
+    if g["q_n"] is not None or g["p_n"] is not None:
+        return _quarter_end(m)
     if g["r_d2"] is not None:
-        return _safe_date(_year(g["r_y"]), _month_no(g["r_mon"]), int(g["r_d2"]))
+        return _safe_date(_year(g["r_y"]), _month_no(g["r_mon"]), int(g["r_d2"])), None
     if g["d_d"] is not None:
-        return _safe_date(_year(g["d_y"]), _month_no(g["d_mon"]), int(g["d_d"]))
+        return _safe_date(_year(g["d_y"]), _month_no(g["d_mon"]), int(g["d_d"])), None
     if g["i_y"] is not None:
-        return _safe_date(int(g["i_y"]), int(g["i_m"]), int(g["i_d"]))
+        return _safe_date(int(g["i_y"]), int(g["i_m"]), int(g["i_d"])), None
     if g["n_d"] is not None:
-        return _safe_date(_year(g["n_y"]), int(g["n_m"]), int(g["n_d"]))
-    if g["m_b"] is not None:
-        year = _year(g["m_y"])
-        return _month_end(year, _month_no(g["m_b"])) if _MIN_YEAR <= year <= _MAX_YEAR else None
-    year = _year(g["y_y"])
-    return _month_end(year, _month_no(g["y_mon"])) if _MIN_YEAR <= year <= _MAX_YEAR else None
+        return _safe_date(_year(g["n_y"]), int(g["n_m"]), int(g["n_d"])), None
+    year, month_name = (_year(g["m_y"]), g["m_b"]) if g["m_b"] is not None else (_year(g["y_y"]), g["y_mon"])
+    return (_month_end(year, _month_no(month_name)) if _MIN_YEAR <= year <= _MAX_YEAR else None), None
+
+
+def _labels(text: str, found: list[_DueMatch]) -> list[tuple[str, int]]:
+    """(number, start) of each milestone number, skipping digits in a date, a bracket or a longer number."""
+    depth, depths = 0, []
+    for ch in text:  # bracket depth before each character, so "(no 3)" is not milestone 3
+        depths.append(depth)
+        depth += (ch in "([") - (ch in ")]") if depth or ch in "([" else 0
+    starts = [d.start for d in found]
+    labels = []
+    for m in _LABEL_RE.finditer(text):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if (k >= 0 and m.start() < found[k].end) or depths[m.start()] > 0:
+            continue
+        labels.append((str(int(m[1])), m.start()))
+    return labels
+
+
+def _superseded(text: str, items: list[tuple[_DueMatch, date]], markers: list[re.Match[str]]) -> set[int]:
+    """Indexes (into ``items``) of the dates a revision phrase says were replaced.
+
+    A phrase reaches the date right after it (past filler such as "due" or ":") and any dates
+    listed straight on. Dates after an "old" phrase are replaced; when a "new" phrase reaches a
+    date, unmarked dates before that phrase are the earlier version ("Dec 2019 - revised to March 2020").
+    """
+    starts = [d.start for d, _day in items]
+    kind: dict[int, str] = {}
+    first_new: int | None = None
+    for marker in markers:
+        i = bisect.bisect_left(starts, marker.end())
+        if i == len(items) or not _FILLER_RE.fullmatch(text, marker.end(), starts[i]):
+            continue
+        role = "old" if marker["old"] is not None else "new"
+        kind.setdefault(i, role)
+        while i + 1 < len(items) and _LIST_JOIN_RE.fullmatch(text, items[i][0].end, starts[i + 1]):
+            i += 1
+            kind.setdefault(i, role)
+        if role == "new" and first_new is None:
+            first_new = marker.start()
+    out = {i for i, role in kind.items() if role == "old"}
+    if first_new is not None:
+        out |= {i for i, (d, _day) in enumerate(items) if i not in kind and d.end <= first_new}
+    return out
+
+
+def _open_ended(text: str, found: list[_DueMatch], markers: list[re.Match[str]]) -> bool:
+    """Open-ended words, or "from <date>" that is neither a revision ("revised from") nor a range."""
+    if _OPEN_ENDED_RE.search(text):
+        return True
+    old_spans = [(m.start(), m.end()) for m in markers if m["old"] is not None]
+    for i, d in enumerate(found):
+        before = _FROM_BEFORE_RE.search(text, max(0, d.start - 12), d.start)
+        if before is None or any(s <= before.start() < e for s, e in old_spans):
+            continue
+        if i + 1 < len(found) and _RANGE_JOIN_RE.fullmatch(text, d.end, found[i + 1].start):
+            continue
+        return True
+    return False
 
 
 def parse_due(raw: object) -> Due:
     """Read a milestone/deadline cell; never raises.
 
-    "Dec 17, March 18" -> both month ends; "April-June 18" -> 30 Jun 2018; "from Sept 17" ->
-    30 Sep 2017 and open_ended; "Within six months" -> horizon 6. Dates keep the order they
-    appear in (so numbered milestones line up) with repeats dropped. Unreadable text gives an
-    empty Due that still carries the text.
+    "Dec 17, March 18" -> both month ends, final March 2018; "April-June 18" -> 30 Jun 2018;
+    "Q3 2019/20" -> 31 Dec 2019 (financial); "Q3 2019" -> 30 Sep 2019 (calendar, with an
+    assumption note); "from Sept 17" -> 30 Sep 2017 and open_ended; "Ongoing" -> open_ended, no
+    date; "Within six months" -> horizon 6; "March 2020 (revised from Dec 2019)" -> final March
+    2020, revised_from Dec 2019. In "1. May 2017 2. July 17" the 1. and 2. are milestone numbers,
+    never days. Unreadable text gives an empty Due that still carries the text.
     """
-    found = _as_date(raw)
-    if found is not None:
-        return Due((found,), None, False, found.isoformat())
+    found_date = _as_date(raw)
+    if found_date is not None:
+        return Due((found_date,), None, False, found_date.isoformat(), milestones=(("", found_date),))
     if raw is None or isinstance(raw, bool):
         return Due((), None, False, "")
     try:
         text = _norm(raw if isinstance(raw, str) else str(raw))
     except Exception:
         return Due((), None, False, "")
-    dates: list[date] = []
+    found = []
     for m in _DUE_RE.finditer(text):
-        d = _due_date(m)
-        if d is not None and d not in dates:
-            dates.append(d)
+        day, note = _due_date(m)
+        found.append(_DueMatch(m.start(), m.end(), day, note))
+    markers = list(_REVISION_RE.finditer(text))
+    labels = _labels(text, found)
+    bounds = [0, *(start for _n, start in labels), len(text)]
+    names = ["", *(n for n, _start in labels)]
+    readable = [(d, d.day) for d in found if d.day is not None]
+    starts = [d.start for d, _day in readable]
+    marker_starts = [m.start() for m in markers]
+    dates: dict[date, None] = {}  # insertion-ordered set
+    current: set[date] = set()
+    replaced: set[date] = set()
+    milestones: list[tuple[str, date | None]] = []
+    for label, start, end in zip(names, bounds, bounds[1:], strict=False):
+        items = readable[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+        near = markers[bisect.bisect_left(marker_starts, start) : bisect.bisect_left(marker_starts, end)]
+        old = _superseded(text, items, near) if near else set()
+        named: dict[date, None] = {}
+        for i, (_d, day) in enumerate(items):
+            dates.setdefault(day)
+            if i in old:
+                replaced.add(day)
+            else:
+                named.setdefault(day)
+        current.update(named)
+        milestones += [(label, day) for day in named] or ([(label, None)] if label else [])
     horizons = []
     for m in _HORIZON_RE.finditer(text):
         n = m["n"].lower()
         count = _NUMBER_WORDS[n] if n in _NUMBER_WORDS else int(n)
         horizons.append(count * 12 if m["unit"].lower().startswith("y") else count)
-    horizon = max(horizons) if horizons else None
-    return Due(tuple(dates), horizon, bool(_OPEN_ENDED_RE.search(text)), text)
+    notes = list(dict.fromkeys(d.note for d in found if d.note is not None and d.day is not None))
+    return Due(
+        tuple(dates),
+        max(horizons) if horizons else None,
+        _open_ended(text, found, markers),
+        text,
+        revised_from=tuple(d for d in dates if d in replaced and d not in current),
+        milestones=tuple(milestones),
+        assumption="; ".join(notes) or None,
+    )
 
 
 # --- Wide-return headers ------------------------------------------------------------------------

@@ -365,13 +365,296 @@ def test_parse_due_horizons(raw: str, months: int) -> None:
 def test_parse_due_blank_and_objects() -> None:
     assert parse_due(None) == Due((), None, False, "")
     assert parse_due("") == Due((), None, False, "")
-    assert parse_due(datetime(2017, 9, 30, 12)) == Due((date(2017, 9, 30),), None, False, "2017-09-30")
+    assert parse_due(datetime(2017, 9, 30, 12)) == Due(
+        (date(2017, 9, 30),), None, False, "2017-09-30", milestones=(("", date(2017, 9, 30)),)
+    )
     assert parse_due(42825).dates == (date(2017, 3, 31),)
 
 
 def test_parse_due_keeps_unknown_text() -> None:
     assert parse_due("When the new system is live") == Due((), None, False, "When the new system is live")
     assert parse_due("31.2.17").dates == ()
+
+
+def _d(year: int, month_no: int, day: int | None = None) -> date:
+    """A day, or the last day of the month when no day is given (how a due month is stored)."""
+    return date(year, month_no, day) if day else month(year, month_no).end
+
+
+@pytest.mark.parametrize(
+    ("raw", "final", "assumption"),
+    [
+        ("Q3 2019", _d(2019, 9), "Q3 2019 read as the calendar quarter July–September 2019"),
+        ("Q1 2019", _d(2019, 3), "Q1 2019 read as the calendar quarter January–March 2019"),
+        ("Quarter 4 2018", _d(2018, 12), "Quarter 4 2018 read as the calendar quarter October–December 2018"),
+        ("2019 Q2", _d(2019, 6), "2019 Q2 read as the calendar quarter April–June 2019"),
+        ("Q3 19", _d(2019, 9), "Q3 19 read as the calendar quarter July–September 2019"),
+        ("Q3 2019/20", _d(2019, 12), None),
+        ("Q3 19/20", _d(2019, 12), None),
+        ("Q3 2019-20", _d(2019, 12), None),
+        ("Q1 2019/20", _d(2019, 6), None),
+        ("Q4 2019/20", _d(2020, 3), None),
+        ("Qtr 2 FY 2019/20", _d(2019, 9), None),
+        ("Quarter 3 of 2019/20", _d(2019, 12), None),
+        ("2019/20 Q4", _d(2020, 3), None),
+        ("19/20 Q1", _d(2019, 6), None),
+        ("By end of Q2 2017/18", _d(2017, 9), None),
+    ],
+)
+def test_parse_due_quarters(raw: str, final: date, assumption: str | None) -> None:
+    due = parse_due(raw)
+    assert due.dates == (final,)
+    assert due.final == final
+    assert due.assumption == assumption
+    assert due.readable
+
+
+@pytest.mark.parametrize("raw", ["Q3", "Q5 2019", "Q4 FY2019", "Q3 2019/21", "Q0 2019/20", "FQ3 2019"])
+def test_parse_due_unreadable_quarters(raw: str) -> None:
+    # No year, no such quarter, or a year that does not settle which quarter: no guess.
+    due = parse_due(raw)
+    assert due.dates == ()
+    assert due.assumption is None
+
+
+def test_quarters_agree_with_parse_period() -> None:
+    for start_year in (2016, 2019, 2024):
+        for q in (1, 2, 3, 4):
+            label = quarter(start_year, q).label  # "Q3 2019/20"
+            assert parse_due(label).final == parse_period(label).end
+            assert parse_due(f"Q{q} {start_year}").final == parse_period(f"Q{q} {start_year}").end
+
+
+def test_several_assumptions_are_joined_once() -> None:
+    due = parse_due("1. Q3 2019 2. Q4 2019 3. Q4 2019")
+    assert due.final == _d(2019, 12)
+    assert due.assumption == (
+        "Q3 2019 read as the calendar quarter July–September 2019; "
+        "Q4 2019 read as the calendar quarter October–December 2019"
+    )
+
+
+@pytest.mark.parametrize(
+    "raw", ["Ongoing", "ongoing", "On-going", "On going", "Continuous", "Throughout", "[ongoing]", "Rolling",
+            "Business as usual", "Ongoing (quarterly review)"],
+)  # fmt: skip
+def test_parse_due_open_ended_alone(raw: str) -> None:
+    due = parse_due(raw)
+    assert due.dates == ()
+    assert due.final is None
+    assert due.open_ended is True
+    assert due.readable is True
+    assert due.milestones == ()
+
+
+def test_from_means_open_ended_only_before_a_date() -> None:
+    assert parse_due("from Sept 17").open_ended is True
+    assert parse_due("Sept 17 onwards").open_ended is True
+    assert parse_due("Following on from the review").open_ended is False  # "from" with no date
+    assert parse_due("from Sept 17 to March 18").open_ended is False  # a range, with an end
+    assert parse_due("March 2020 (revised from Dec 2019)").open_ended is False  # a revision
+
+
+@pytest.mark.parametrize(
+    ("raw", "final", "revised_from"),
+    [
+        ("March 2020 (revised from Dec 2019)", _d(2020, 3), (_d(2019, 12),)),
+        ("Revised: March 2020 (was Dec 2019)", _d(2020, 3), (_d(2019, 12),)),
+        ("Dec 2019 - revised to March 2020", _d(2020, 3), (_d(2019, 12),)),
+        ("Originally Dec 2019, now March 2020", _d(2020, 3), (_d(2019, 12),)),
+        ("Dec 2019 – revised to March 2020", _d(2020, 3), (_d(2019, 12),)),
+        # brought forward: the revised date wins although the old one is later
+        ("June 2020 (brought forward from Sept 2020)", _d(2020, 6), (_d(2020, 9),)),
+        ("Sept 2020, now June 2020", _d(2020, 6), (_d(2020, 9),)),
+        ("Revised date: 30.6.20 (original deadline 31.3.20)", _d(2020, 6, 30), (_d(2020, 3, 31),)),
+        ("was Dec 19 and Jan 20, now March 20", _d(2020, 3), (_d(2019, 12), _d(2020, 1))),
+        ("Sept 17 (delayed to Nov 17)", _d(2017, 11), (_d(2017, 9),)),
+        ("Deadline extended to 31 March 2018 (was due 31 Dec 2017)", _d(2018, 3, 31), (_d(2017, 12, 31),)),
+    ],
+)
+def test_parse_due_revisions(raw: str, final: date, revised_from: tuple[date, ...]) -> None:
+    due = parse_due(raw)
+    assert due.final == final
+    assert due.revised_from == revised_from
+    assert set(due.dates) == {final, *revised_from}  # dates still names every date written
+    assert [d for _label, d in due.milestones] == [final]  # a replaced date is no longer a milestone
+
+
+def test_revision_inside_one_milestone_leaves_the_others() -> None:
+    due = parse_due("1. Sept 17 2. Oct 17 (revised to Dec 17) 3. Nov 17")
+    assert due.milestones == (("1", _d(2017, 9)), ("2", _d(2017, 12)), ("3", _d(2017, 11)))
+    assert due.revised_from == (_d(2017, 10),)
+    assert due.final == _d(2017, 12)
+
+
+def test_a_date_replaced_in_one_milestone_but_due_in_another_is_not_revised_from() -> None:
+    due = parse_due("1. Dec 17 (was Oct 17) 2. Oct 17")
+    assert due.revised_from == ()
+    assert due.milestones == (("1", _d(2017, 12)), ("2", _d(2017, 10)))
+
+
+@pytest.mark.parametrize(
+    "raw", ["Training was delivered in Sept 17", "Now embedded, Sept 17", "Originally planned as a pilot; Sept 17"]
+)
+def test_revision_words_without_a_following_date_change_nothing(raw: str) -> None:
+    due = parse_due(raw)
+    assert due.revised_from == ()
+    assert due.final == _d(2017, 9)
+
+
+def test_only_a_replaced_date_gives_no_final() -> None:
+    # The new date is not written: the importer must not treat the old one as the deadline.
+    due = parse_due("was due Dec 2019")
+    assert due.dates == (_d(2019, 12),)
+    assert due.revised_from == (_d(2019, 12),)
+    assert due.final is None
+    assert due.milestones == ()
+
+
+# The LSCB plan's "Milestones" column as printed (seed inventory section 3.3, S1:3197-3227).
+SEED_MILESTONES = [
+    ("1. May 2017 2. July 17 3. July 17 4. Aug 17 5. Sept 17 6. Sept 17 7. Sept 17 8. Oct 17",
+     [("1", _d(2017, 5)), ("2", _d(2017, 7)), ("3", _d(2017, 7)), ("4", _d(2017, 8)), ("5", _d(2017, 9)),
+      ("6", _d(2017, 9)), ("7", _d(2017, 9)), ("8", _d(2017, 10))]),
+    ("1. July 17 2. Aug 17 3. Oct 17 4. July 17 5. Oct 17 6. Sept 17",
+     [("1", _d(2017, 7)), ("2", _d(2017, 8)), ("3", _d(2017, 10)), ("4", _d(2017, 7)), ("5", _d(2017, 10)),
+      ("6", _d(2017, 9))]),
+    ("1. July 17 2. Sept 17 3. Oct 17 4. Dec 17, March 18 5. June 18",
+     [("1", _d(2017, 7)), ("2", _d(2017, 9)), ("3", _d(2017, 10)), ("4", _d(2017, 12)), ("4", _d(2018, 3)),
+      ("5", _d(2018, 6))]),
+    ("1. Oct 17", [("1", _d(2017, 10))]),
+    ("1. Oct 17 2. Oct 17", [("1", _d(2017, 10)), ("2", _d(2017, 10))]),
+    ("<p>1. Sept 17</p><p>2. Nov 17</p>", [("1", _d(2017, 9)), ("2", _d(2017, 11))]),
+    ("1. July 17", [("1", _d(2017, 7))]),
+    ("1. Sept 17 2. Oct 2017 3. Sept 17 4. Sept 17 5. August 17 6. Sept 17 7. December 17",
+     [("1", _d(2017, 9)), ("2", _d(2017, 10)), ("3", _d(2017, 9)), ("4", _d(2017, 9)), ("5", _d(2017, 8)),
+      ("6", _d(2017, 9)), ("7", _d(2017, 12))]),
+    ("1. Sept 17 2. Oct 17, Feb 18 3. Dec 17, March 18 4. from Sept 17 5. Nov 17, March 18",
+     [("1", _d(2017, 9)), ("2", _d(2017, 10)), ("2", _d(2018, 2)), ("3", _d(2017, 12)), ("3", _d(2018, 3)),
+      ("4", _d(2017, 9)), ("5", _d(2017, 11)), ("5", _d(2018, 3))]),
+    ("1. January 2018 2. October 17 3. February 18", [("1", _d(2018, 1)), ("2", _d(2017, 10)), ("3", _d(2018, 2))]),
+    ("1. March 18 2. April-June 18", [("1", _d(2018, 3)), ("2", _d(2018, 6))]),
+    ("1. Oct 17, Feb 18 2. Oct 17", [("1", _d(2017, 10)), ("1", _d(2018, 2)), ("2", _d(2017, 10))]),
+    ("1. Sept 17 2. Oct 17 4. Oct 17 5. Jan 18 (no 3)",
+     [("1", _d(2017, 9)), ("2", _d(2017, 10)), ("4", _d(2017, 10)), ("5", _d(2018, 1))]),
+    ("1. Sept 17 4. Sept 17", [("1", _d(2017, 9)), ("4", _d(2017, 9))]),
+    ("1. July 17 2. Sept 17 3. from Nov 17", [("1", _d(2017, 7)), ("2", _d(2017, 9)), ("3", _d(2017, 11))]),
+    ("1. Sept 17 2. Sept 17 3. Oct 17, June 18 4. Oct 17 5. Oct 17",
+     [("1", _d(2017, 9)), ("2", _d(2017, 9)), ("3", _d(2017, 10)), ("3", _d(2018, 6)), ("4", _d(2017, 10)),
+      ("5", _d(2017, 10))]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("raw", "milestones"), SEED_MILESTONES, ids=[raw[:30] for raw, _m in SEED_MILESTONES])
+def test_seed_milestone_lists(raw: str, milestones: list[tuple[str, date]]) -> None:
+    due = parse_due(raw)
+    assert list(due.milestones) == milestones
+    assert due.final == max(d for _label, d in milestones)
+    assert due.dates == tuple(dict.fromkeys(d for _label, d in milestones))
+    assert due.assumption is None
+
+
+def test_milestone_numbers_are_not_days() -> None:
+    # "1. May 2017" is milestone 1 due May 2017, not 1 May; "1.4.16" alone is still 1 April 2016.
+    due = parse_due("1. May 2017 2. July 17")
+    assert due.dates == (_d(2017, 5), _d(2017, 7))
+    assert due.milestones == (("1", _d(2017, 5)), ("2", _d(2017, 7)))
+    assert parse_due("1.4.16").dates == (date(2016, 4, 1),)
+    assert parse_due("1. 1.4.16 2. 31.3.17").milestones == (("1", date(2016, 4, 1)), ("2", date(2017, 3, 31)))
+    assert parse_due("Milestone 1 - July 17").dates == (_d(2017, 7),)
+    assert parse_due("1) Sept 17 2) Oct 17").milestones == (("1", _d(2017, 9)), ("2", _d(2017, 10)))
+    assert parse_due("Sept 17. 2. Oct 17").milestones == (("", _d(2017, 9)), ("2", _d(2017, 10)))
+
+
+def test_numbered_milestone_without_a_date() -> None:
+    due = parse_due("1. Sept 17 2. TBC 3. Nov 17")
+    assert due.milestones == (("1", _d(2017, 9)), ("2", None), ("3", _d(2017, 11)))
+    assert due.final == _d(2017, 11)
+
+
+def test_unnumbered_milestones() -> None:
+    assert parse_due("Dec 17, March 18").milestones == (("", _d(2017, 12)), ("", _d(2018, 3)))
+    assert parse_due("Dec 17, March 18").final == _d(2018, 3)
+    assert parse_due("24 May 2012").milestones == (("", date(2012, 5, 24)),)
+    assert parse_due("6 months").milestones == ()
+
+
+# Every due/timescale text the seed inventory quotes (sections 3.1, 3.3, 7.3), with what it reads as.
+SEED_DUE_TEXTS = [
+    ("24 May 2012", (date(2012, 5, 24),), None, False),
+    ("24 August 2012", (date(2012, 8, 24),), None, False),
+    ("3 months", (), 3, False),
+    ("6 months", (), 6, False),
+    ("9 months", (), 9, False),
+    ("12 Months", (), 12, False),
+    ("within 3 months", (), 3, False),
+    ("Key Action - to be completed within 3 months", (), 3, False),
+    ("(to be completed within 6 months)", (), 6, False),
+    ("28 th January 2013", (date(2013, 1, 28),), None, False),
+    ("9th – 20th January 2012", (date(2012, 1, 20),), None, False),
+    ("5th March 2013", (date(2013, 3, 5),), None, False),
+    ("18<sup>th</sup> July 2017", (date(2017, 7, 18),), None, False),
+    ("23<sup>rd</sup> March 2016", (date(2016, 3, 23),), None, False),
+    ("1 <sup>st</sup> April 2016", (date(2016, 4, 1),), None, False),
+    ("w/c 26.11.12", (date(2012, 11, 26),), None, False),
+    ("1.4.16", (date(2016, 4, 1),), None, False),
+    ("31.3.17", (date(2017, 3, 31),), None, False),
+    ("31.3.18", (date(2018, 3, 31),), None, False),
+    ("plan submission due 16 Oct 2017", (date(2017, 10, 16),), None, False),
+    ("Dec 17, March 18", (_d(2017, 12), _d(2018, 3)), None, False),
+    ("Oct 17, Feb 18", (_d(2017, 10), _d(2018, 2)), None, False),
+    ("Nov 17, March 18", (_d(2017, 11), _d(2018, 3)), None, False),
+    ("Oct 17, June 18", (_d(2017, 10), _d(2018, 6)), None, False),
+    ("April-June 18", (_d(2018, 6),), None, False),
+    ("from Sept 17", (_d(2017, 9),), None, True),
+    ("from Nov 17", (_d(2017, 11),), None, True),
+    ("[ongoing]", (), None, True),
+    ("May 2017", (_d(2017, 5),), None, False),
+    ("Oct 2017", (_d(2017, 10),), None, False),
+    ("October 17", (_d(2017, 10),), None, False),
+    ("August 17", (_d(2017, 8),), None, False),
+    ("December 17", (_d(2017, 12),), None, False),
+    ("January 2018", (_d(2018, 1),), None, False),
+    ("February 18", (_d(2018, 2),), None, False),
+]
+
+
+@pytest.mark.parametrize(("raw", "dates", "horizon", "open_ended"), SEED_DUE_TEXTS)
+def test_seed_due_texts(raw: str, dates: tuple[date, ...], horizon: int | None, open_ended: bool) -> None:
+    due = parse_due(raw)
+    assert (due.dates, due.horizon_months, due.open_ended) == (dates, horizon, open_ended)
+    assert due.final == (max(dates) if dates else None)
+    assert due.readable
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["When the new system is live", "TBC", "late 2016", "early 2017", "this year", "13<sup>th</sup> July", "",
+     "[completed]", "31.2.17", "Q3", "n/a"],
+)  # fmt: skip
+def test_unreadable_due_texts(raw: str) -> None:
+    due = parse_due(raw)
+    assert due.dates == ()
+    assert due.final is None
+    assert due.readable is False
+    assert due.text == raw.replace("<sup>", "").replace("</sup>", "")
+
+
+@pytest.mark.parametrize(
+    "raw", ["Since April 2016", "In the last 12 months", "(since Jan 2017)", "Within six months", "1 year"]
+)
+def test_vague_seed_periods_are_readable_without_raising(raw: str) -> None:
+    assert parse_due(raw).readable
+
+
+def test_huge_cells_parse_quickly() -> None:
+    import time
+
+    for raw in ["1. Sept 17 " * 3000, "(" * 10000 + "1. now was Sept 17, " * 1000, "was " * 8000 + "Dec 19",
+                "1. " * 10000, " due" * 8000 + " Dec 19", "Q3 2019/20 " * 3000]:
+        started = time.perf_counter()
+        parse_due(raw)
+        assert time.perf_counter() - started < 2.0
 
 
 # --- parse_month_header -----------------------------------------------------------------------
@@ -471,10 +754,31 @@ def test_parse_date_raises_only_period_error(raw: object, month_end: bool) -> No
 @settings(max_examples=500, deadline=None)
 @given(raw=_anything)
 def test_parse_due_never_raises(raw: object) -> None:
-    due = parse_due(raw)
+    _check_due(parse_due(raw))
+
+
+def _check_due(due: Due) -> None:
     assert isinstance(due.text, str)
     assert len(set(due.dates)) == len(due.dates)
-    assert due.final is None or due.final in due.dates
+    assert due.final is None or (due.final in due.dates and due.final not in due.revised_from)
+    assert set(due.revised_from) <= set(due.dates)
+    assert {d for _label, d in due.milestones if d is not None} <= set(due.dates) - set(due.revised_from)
+    assert all(label == "" or label.isdigit() for label, _d in due.milestones)
+    assert due.readable == (bool(due.dates) or due.horizon_months is not None or due.open_ended)
+    assert due.assumption is None or due.assumption.strip()
+
+
+_DUE_TOKENS = st.sampled_from(
+    ["1.", "2.", "3)", "(", ")", ",", "-", "–", "Sept", "March", "Dec", "May", "17", "18", "2019", "2019/20", "19/20",
+     "Q3", "Q4", "Quarter", "revised", "from", "to", "was", "now", "originally", "due", "ongoing", "within", "6",
+     "months", "1.4.16", "24", "th", "<p>", "</p>", "of", "FY", "and"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_DUE_TOKENS, max_size=14).map(" ".join))
+def test_parse_due_on_due_like_text(raw: str) -> None:
+    _check_due(parse_due(raw))
 
 
 @settings(max_examples=500, deadline=None)

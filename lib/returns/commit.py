@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lib import periods, reference
+from lib import periods, reference, values
 from lib.model import (
     Action,
     ActionRecommendation,
@@ -34,40 +35,76 @@ from lib.model import (
     Upload,
     UploadChange,
 )
-from lib.returns.records import InspectionKey, ParsedReturn
-from lib.upserts import ACTION_UPDATE_FIELDS, KPI_VALUE_FIELDS, ChangeCounter, row_snapshot, upsert_action_update
+from lib.returns.records import ActionRecord, Change, InspectionKey, Loc, ParsedReturn
+from lib.upserts import ACTION_UPDATE_FIELDS, KPI_VALUE_FIELDS, ChangeCounter, row_snapshot
 
 KPI_DEF_FIELDS = ("name", "theme", "unit", "polarity", "polarity_reported", "kpi_type", "owner", "rag_rule",
                   "amber_tolerance", "frequency", "decimals")
 ACTION_FIELDS = ("title", "description", "lead_officer", "due_date", "due_text", "oversight", "success_measures",
                  "objective_id")
+# What a monthly figure means; text-only differences ("44" vs "44.0") are not a change of meaning.
+VALUE_MEANING = ("value", "missing_reason", "target", "rag_reported", "commentary")
+VALUE_TEXT_OF = {"value": "value_text", "target": "target_text", "rag_reported": "rag_reported_text"}
+UPDATE_MEANING = ("status", "rag", "commentary", "reported_by")
+UPDATE_TEXT_OF = {"status": "status_reported", "rag": "rag_reported"}
 
 
 class UndoRefused(Exception):
     """An undo that would tear a later upload's data: undo that one first."""
 
 
+def _shown(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dt.date):
+        return value.strftime("%-d %b %Y")
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _people(text: str | None) -> set[str]:
+    return {p.lower() for p in values.split_people(text)} if text else set()
+
+
+def _norm_text(text: str | None) -> str:
+    return " ".join(str(text or "").split()).lower()
+
+
 class Writer:
-    def __init__(self, session: Session, upload_id: int | None, counter: ChangeCounter) -> None:
+    def __init__(self, session: Session, upload_id: int | None, counter: ChangeCounter,
+                 parsed: ParsedReturn | None = None) -> None:
         self.session, self.upload_id, self.counter = session, upload_id, counter
+        self.parsed = parsed or ParsedReturn(filename="")
         self.changes: list[dict[str, Any]] = []
+        self.records: list[Change] = []  # what the preview lists, cell by cell
         self.recs_by_inspection: dict[int | None, dict[str, Recommendation]] = {}
         self.periods: dict[tuple[str, dt.date, dt.date], int] = {
             (p.kind, p.start_date, p.end_date): p.id for p in session.scalars(select(Period))
         }
+
+    def record(self, kind: str, table: str, thing: str, fld: str, before: Any, after: Any,
+               loc: Loc | None = None) -> None:
+        cell = f"{loc.sheet}!{loc.cell}" if loc is not None and loc.col is not None else (
+            f"{loc.sheet} {loc.cell}" if loc is not None else None)
+        self.records.append(Change(kind, table, thing, fld, _shown(before), _shown(after), cell))
 
     def change(self, table: str, row: Any, fields: tuple[str, ...]) -> None:
         snapshot_fields = fields + (("upload_id",) if hasattr(row, "upload_id") else ())
         self.changes.append({"upload_id": self.upload_id, "table_name": table, "row_id": row.id,
                              "operation": "update", "before": row_snapshot(row, snapshot_fields)})
 
-    def set_fields(self, table: str, row: Any, new: dict[str, Any], fields: tuple[str, ...]) -> bool:
-        diffs = {k: v for k, v in new.items() if k in fields and v is not None and getattr(row, k) != v}
+    def set_fields(self, table: str, row: Any, new: dict[str, Any], fields: tuple[str, ...], thing: str = "",
+                   loc: Loc | None = None, cells: dict[str, Loc] | None = None) -> bool:
+        diffs = {k: v for k, v in new.items() if k in fields and v is not None and not _same(getattr(row, k), v)}
         if not diffs:
             self.counter.note(table, "unchanged")
             return False
         self.change(table, row, fields)
         for k, v in diffs.items():
+            self.record("changed", table, thing or f"{table} {row.id}", k, getattr(row, k), v,
+                        (cells or {}).get(k, loc))
             setattr(row, k, v)
         self.counter.note(table, "changed")
         return True
@@ -81,16 +118,19 @@ class Writer:
             self.session.add(row)
             self.session.flush()
             found = self.periods[key] = row.id
+            self.counter.note("period", "added")
         return found
 
     # KPIs and values ---------------------------------------------------------------------------
     def kpis(self, parsed: ParsedReturn) -> dict[str, int]:
+        """New KPIs are created (and listed as new); a stored KPI's definition changes only from a
+        definitions sheet — a return's short label never renames a KPI."""
         existing = {k.ref: k for k in self.session.scalars(select(Kpi))}
         refs = list(dict.fromkeys([*parsed.kpis, *(v.ref for v in parsed.values),
                                    *(b.ref for b in parsed.benchmarks)]))
         for ref in refs:
             rec = parsed.kpis.get(ref)
-            new = {}
+            new: dict[str, Any] = {}
             if rec is not None:
                 new = {"name": rec.name, "theme": rec.theme, "unit": rec.unit, "polarity": rec.polarity,
                        "polarity_reported": rec.polarity_reported, "kpi_type": rec.kpi_type, "owner": rec.owner,
@@ -108,9 +148,11 @@ class Writer:
                     setattr(kpi, k, new.get(k))
                 self.session.add(kpi)
                 self.counter.note("kpi", "added")
+                self.record("new", "kpi", ref, "KPI", None, f"{kpi.name} ({kpi.unit}, {kpi.polarity})",
+                            rec.loc if rec else None)
                 existing[ref] = kpi
-            elif new:
-                self.set_fields("kpi", kpi, new, KPI_DEF_FIELDS)
+            elif new and rec is not None and rec.definition:
+                self.set_fields("kpi", kpi, new, KPI_DEF_FIELDS, thing=ref, loc=rec.loc)
         self.session.flush()
         return {ref: k.id for ref, k in existing.items()}
 
@@ -121,49 +163,118 @@ class Writer:
         cols = [getattr(KpiValue, f) for f in KPI_VALUE_FIELDS]
         existing: dict[tuple[int, str, int], Any] = {}
         query = select(KpiValue.id, KpiValue.kpi_id, KpiValue.authority_code, KpiValue.period_id,
-                       KpiValue.upload_id, *cols).where(KpiValue.kpi_id.in_(ids))
+                       KpiValue.upload_id, Period.end_date, *cols).join(Period, Period.id == KpiValue.period_id) \
+            .where(KpiValue.kpi_id.in_(ids))
+        latest: dict[tuple[int, str], tuple[dt.date, Any]] = {}
         for row in self.session.execute(query):
             existing[(row.kpi_id, row.authority_code, row.period_id)] = row
+            key = (row.kpi_id, row.authority_code)
+            if row.value is not None and (key not in latest or row.end_date > latest[key][0]):
+                latest[key] = (row.end_date, row.value)
+        units = {int(k): str(u) for k, u in self.session.execute(select(Kpi.id, Kpi.unit))}
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
+        replaced_older: dict[tuple[str, str], list[str]] = {}
         for rec in parsed.values:
             kid, pid = kpi_ids[rec.ref], self.period_id(rec.period)
             old = existing.get((kid, rec.authority, pid))
             fields = {f: rec.fields.get(f) for f in KPI_VALUE_FIELDS if f != "source"}
             fields["source"] = f"upload {self.upload_id}" if self.upload_id else None
+            thing = f"{rec.ref} · {rec.authority} · {rec.period.label}"
+            self.plausible(rec, units.get(kid), latest.get((kid, rec.authority)))
+            if old is None and rec.fields.get("_no_value"):
+                self.parsed.problem(rec.loc, f"{rec.ref} has no value for {rec.period.label} and none is stored: "
+                                    "its RAG or commentary alone is not stored — add the figure", "warning")
+                continue
             if old is None:
                 inserts.append({"kpi_id": kid, "authority_code": rec.authority, "period_id": pid,
                                 "upload_id": self.upload_id, **fields})
                 self.counter.note("kpi_value", "added")
+                shown = fields.get("value_text") or fields.get("missing_reason")
+                self.record("new", "kpi_value", thing, "value", None, shown, rec.loc)
                 continue
-            diffs = [f for f in KPI_VALUE_FIELDS if f not in ("source", "source_sheet", "source_cell")
-                     and not _same(getattr(old, f), fields.get(f))]
+            # A blank cell says nothing: only what the return gives replaces what is stored.
+            given = {f: fields.get(f) for f in VALUE_MEANING if fields.get(f) is not None}
+            if fields.get("value") is not None or fields.get("missing_reason") is not None:
+                given["value"], given["missing_reason"] = fields.get("value"), fields.get("missing_reason")
+            diffs = [f for f in given if not _same(getattr(old, f), given[f])]
             if not diffs:
                 self.counter.note("kpi_value", "unchanged")
                 continue
             before = {f: _jsonable(getattr(old, f)) for f in (*KPI_VALUE_FIELDS, "upload_id")}
             self.changes.append({"upload_id": self.upload_id, "table_name": "kpi_value", "row_id": old.id,
                                  "operation": "update", "before": json.dumps(before, sort_keys=True)})
-            updates.append({"id": old.id, "upload_id": self.upload_id, **fields})
+            new_row: dict[str, Any] = {f: getattr(old, f) for f in KPI_VALUE_FIELDS}
+            for f in diffs:
+                new_row[f] = given[f]
+                text_field = VALUE_TEXT_OF.get(f)
+                if text_field:
+                    new_row[text_field] = fields.get(text_field)
+                before_shown = getattr(old, VALUE_TEXT_OF[f]) if f in VALUE_TEXT_OF and getattr(
+                    old, VALUE_TEXT_OF[f]) else getattr(old, f)
+                after_shown = fields.get(VALUE_TEXT_OF[f]) if f in VALUE_TEXT_OF and fields.get(
+                    VALUE_TEXT_OF[f]) else given[f]
+                if f == "missing_reason" and "value" in diffs:
+                    continue
+                self.record("changed", "kpi_value", thing, f, before_shown, after_shown,
+                            rec.fields.get("cells", {}).get(f, rec.loc))
+            new_row.update({"id": old.id, "upload_id": self.upload_id, "source": fields["source"],
+                        "source_sheet": fields.get("source_sheet"), "source_cell": fields.get("source_cell")})
+            updates.append(new_row)
             self.counter.note("kpi_value", "changed")
+            if "value" in diffs and old.value is not None:
+                latest_end = latest.get((kid, rec.authority), (None,))[0]
+                if latest_end is not None and rec.period.end < latest_end:
+                    replaced_older.setdefault((rec.ref, rec.authority), []).append(
+                        f"{rec.period.label} {_shown(old.value)} → {_shown(given['value'])}")
+        for (ref, authority), items in replaced_older.items():
+            self.parsed.problem(None, f"{ref} ({authority}): this return replaces figures for periods before the "
+                                f"latest one stored (a resubmission?): {'; '.join(items[:6])}"
+                                + (f" and {len(items) - 6} more" if len(items) > 6 else ""), "warning")
         if inserts:
             self.session.execute(insert(KpiValue), inserts)
         if updates:
             self.session.execute(update(KpiValue), updates)
 
+    def plausible(self, rec: Any, unit: str | None, last: tuple[dt.date, Any] | None) -> None:
+        """Warnings a performance officer would want before confirming (never fatal)."""
+        value = rec.fields.get("value")
+        if value is None:
+            return
+        where = rec.loc
+        if unit == "percent" and not 0 <= value <= 100:
+            self.parsed.problem(where, f"{rec.ref}: {_shown(value)}% is outside 0–100", "warning")
+        elif unit in ("number", "days", "weeks") and value < 0:
+            self.parsed.problem(where, f"{rec.ref}: a negative {unit} ({_shown(value)})", "warning")
+        if last is not None and last[1] not in (None, 0) and value not in (None, 0):
+            ratio = abs(value) / abs(last[1])
+            if ratio > 10 or ratio < 0.1:
+                how = "more than ten times" if ratio > 10 else "under a tenth of"
+                self.parsed.problem(where, f"{rec.ref}: {_shown(value)} is {how} "
+                                    f"the last stored value ({_shown(last[1])}, {last[0]:%b %Y}); check the figure",
+                                    "warning")
+
     def benchmarks(self, parsed: ParsedReturn, kpi_ids: dict[str, int]) -> None:
+        if not parsed.benchmarks:
+            return
+        ids = {kpi_ids[b.ref] for b in parsed.benchmarks}
+        stored: dict[tuple[int, str, int, str | None], Benchmark] = {}
+        for b in self.session.scalars(select(Benchmark).where(Benchmark.kpi_id.in_(ids))):
+            stored.setdefault((b.kpi_id, b.comparator, b.period_id, b.source), b)
         for rec in parsed.benchmarks:
             kid, pid = kpi_ids[rec.ref], self.period_id(rec.period)
-            row = self.session.scalars(select(Benchmark).where(
-                Benchmark.kpi_id == kid, Benchmark.comparator == rec.comparator, Benchmark.period_id == pid,
-                Benchmark.source == rec.source)).first()
+            row = stored.get((kid, rec.comparator, pid, rec.source))
+            thing = f"{rec.ref} · {rec.comparator} · {rec.period.label}"
             if row is None:
-                self.session.add(Benchmark(kpi_id=kid, comparator=rec.comparator, period_id=pid, value=rec.value,
-                                           year_label=rec.year_label, source=rec.source, note=rec.note,
-                                           upload_id=self.upload_id))
+                row = Benchmark(kpi_id=kid, comparator=rec.comparator, period_id=pid, value=rec.value,
+                                year_label=rec.year_label, source=rec.source, note=rec.note, upload_id=self.upload_id)
+                self.session.add(row)
+                stored[(kid, rec.comparator, pid, rec.source)] = row
                 self.counter.note("benchmark", "added")
+                self.record("new", "benchmark", thing, "value", None, rec.value, rec.loc)
             elif not _same(row.value, rec.value):
                 self.change("benchmark", row, ("value", "year_label", "note"))
+                self.record("changed", "benchmark", thing, "value", row.value, rec.value, rec.loc)
                 row.value, row.upload_id = rec.value, self.upload_id
                 self.counter.note("benchmark", "changed")
             else:
@@ -176,6 +287,8 @@ class Writer:
             upload_id=self.upload_id)
         if created:
             self.counter.note("inspection", "added")
+            self.record("new", "inspection", f"{key.authority} {key.framework} {key.start or ''}".strip(),
+                        "inspection", None, key.body, None)
         return insp
 
     def judgements(self, parsed: ParsedReturn) -> None:
@@ -188,11 +301,12 @@ class Writer:
             existing = self.session.scalars(select(Judgement).where(
                 Judgement.inspection_id == insp.id, Judgement.area == rec.area,
                 Judgement.section.is_(None) if rec.section is None else Judgement.section == rec.section)).first()
+            thing = f"{rec.inspection.authority} {rec.inspection.framework} · {rec.area}"
             if existing is not None:
                 by_area[(insp.id, rec.area)] = existing
                 self.set_fields("judgement", existing, {"grade": rec.grade,
                                                         "score": reference.grade_score(insp.framework_code, rec.grade)},
-                                ("grade", "score"))
+                                ("grade", "score"), thing=thing, loc=rec.loc)
                 continue
             parent = by_area.get((insp.id, rec.parent)) if rec.parent else None
             position = len(insp.judgements)
@@ -201,15 +315,17 @@ class Writer:
             judgement.upload_id = self.upload_id
             by_area[(insp.id, rec.area)] = judgement
             self.counter.note("judgement", "added")
+            self.record("new", "judgement", thing, "grade", None, rec.grade, rec.loc)
 
     def recommendations(self, parsed: ParsedReturn) -> None:
         for rec in parsed.recommendations:
             insp = self.inspection(rec.inspection)
             existing = self.session.scalars(select(Recommendation).where(
                 Recommendation.inspection_id == insp.id, Recommendation.number == rec.number)).first()
+            thing = f"{rec.inspection.authority} {rec.inspection.framework} · recommendation {rec.number}"
             if existing is not None:
                 self.set_fields("recommendation", existing, {"text": rec.text, "timeframe": rec.timeframe},
-                                ("text", "timeframe"))
+                                ("text", "timeframe"), thing=thing, loc=rec.loc)
                 continue
             count = len(insp.recommendations)
             self.session.add(Recommendation(inspection_id=insp.id, number=rec.number, position=count, text=rec.text,
@@ -218,8 +334,59 @@ class Writer:
             self.session.flush()
             self.session.refresh(insp)
             self.counter.note("recommendation", "added")
+            self.record("new", "recommendation", thing, "text", None, rec.text, rec.loc)
 
     # actions ------------------------------------------------------------------------------------------
+    def match_action(self, rec: ActionRecord, plan: Plan, known: dict[str, Action]) -> str | None:
+        """The stored action a loosely written id means ("1.1" typed as a number for "1.10", "Action 3",
+        "01.02"); None when it is new. Ambiguity is a problem naming the candidates."""
+        ref = rec.ref
+        if not known or ref in known:
+            return ref
+        if rec.ref_typed_as_number:
+            longer = [k for k in known if k.startswith(ref) and set(k[len(ref):]) == {"0"}]
+            if len(longer) == 1:
+                self.parsed.note(rec.loc, f"action id {ref} (a number in Excel) read as {longer[0]} — "
+                                    f"plan {plan.code} has {longer[0]} and no {ref}")
+                return longer[0]
+
+        def key(text: str) -> str:
+            text = re.sub(r"(?i)^\s*(action|act|no\.?|#)\s*", "", text.strip())
+            parts = re.split(r"[\s._\-/]+", text.lower())
+            return ".".join(p.lstrip("0") or "0" if p.isdigit() else p for p in parts if p)
+
+        wanted = key(ref)
+        candidates = [k for k in known if key(k) == wanted]
+        if len(candidates) == 1:
+            self.parsed.note(rec.loc, f"action id '{ref}' read as {candidates[0]} (plan {plan.code})")
+            return candidates[0]
+        if len(candidates) > 1:
+            self.parsed.problem(rec.loc, f"action id '{ref}' could be any of {', '.join(sorted(candidates))} in plan "
+                                f"{plan.code}: write the id exactly as the plan has it")
+            return None
+        return ref
+
+    def due_change(self, rec: ActionRecord, action: Action | None) -> dict[str, Any]:
+        """Due date and text as the cell means them, compared as meaning with what is stored."""
+        if rec.due_text is None:
+            return {}
+        if action is None:
+            return {"due_date": rec.due, "due_text": rec.due_text[:120]}
+        if _norm_text(rec.due_text) == _norm_text(action.due_text):
+            return {}
+        if rec.due is not None and rec.due == action.due_date:
+            return {}
+        if not rec.due_readable:
+            where = rec.columns.get("due")
+            if action.due_date is not None:
+                self.parsed.problem(rec.loc if where is None else _loc_of(where),
+                                    f"cannot read the due date '{rec.due_text[:60]}'; the earlier due date "
+                                    f"{_shown(action.due_date)} is cleared (the text is kept)", "warning")
+            else:
+                self.parsed.problem(rec.loc if where is None else _loc_of(where),
+                                    f"cannot read the due date '{rec.due_text[:60]}' (the text is kept)", "warning")
+        return {"due_date": rec.due, "due_text": rec.due_text[:120], "_due_clear": rec.due is None}
+
     def actions(self, parsed: ParsedReturn, authority: str, default_plan: str) -> None:
         """Plans, objectives, actions, links and monthly updates; new rows are inserted in bulk."""
         if not parsed.actions:
@@ -229,6 +396,9 @@ class Writer:
             (o.plan_id, o.code): o for o in self.session.scalars(select(Objective))}
         objectives_by_title = {(o.plan_id, o.title): o for o in objectives.values()}
         actions = {(a.plan_id, a.ref): a for a in self.session.scalars(select(Action))}
+        by_plan: dict[int, dict[str, Action]] = {}
+        for (plan_id, ref), a in actions.items():
+            by_plan.setdefault(plan_id, {})[ref] = a
         next_position = {plan_id: 0 for plan_id, _ in actions}
         for plan_id, _ in actions:
             next_position[plan_id] += 1
@@ -237,7 +407,7 @@ class Writer:
         updates = {(u.action_id, u.period_end): u for u in self.session.scalars(select(ActionUpdate))}
 
         new_actions: dict[tuple[int, str], dict[str, Any]] = {}
-        resolved: list[tuple[Plan, tuple[int, str]]] = []
+        resolved: list[tuple[Plan, tuple[int, str], ActionRecord]] = []
         for rec in parsed.actions:
             plan = plans.get(rec.plan or default_plan)
             if plan is None:
@@ -249,8 +419,14 @@ class Writer:
                 self.session.flush()
                 plans[plan.code] = plan
                 self.counter.note("plan", "added")
+                self.record("new", "plan", plan.code, "plan", None, plan.title, None)
+            matched = self.match_action(rec, plan, by_plan.get(plan.id, {}))
+            if matched is None:
+                continue
+            rec.ref = matched
+            action = actions.get((plan.id, rec.ref))
             objective = None
-            if rec.objective:
+            if rec.objective and (action is None or rec.definition):
                 objective = (objectives.get((plan.id, rec.objective))
                              or objectives_by_title.get((plan.id, rec.objective)))
                 if objective is None:
@@ -260,23 +436,52 @@ class Writer:
                     self.session.flush()
                     objectives[(plan.id, objective.code)] = objectives_by_title[(plan.id, rec.objective)] = objective
             key = (plan.id, rec.ref)
-            fields = {"title": rec.title, "description": rec.description, "lead_officer": rec.lead,
-                      "due_date": rec.due, "due_text": rec.due_text, "oversight": rec.oversight,
-                      "success_measures": rec.success, "objective_id": objective.id if objective else None}
-            action = actions.get(key)
+            thing = f"Plan {plan.code} · action {rec.ref}"
+            cells = {f: _loc_of(c) for f, c in rec.columns.items()}
+            due = self.due_change(rec, action if action is not None else None)
             if action is not None:
-                self.set_fields("action", action, fields, ACTION_FIELDS)
+                fields: dict[str, Any] = {}
+                if rec.definition:  # a plan table: titles and texts may change, and show in the preview
+                    fields = {"title": rec.title, "description": rec.description, "oversight": rec.oversight,
+                              "success_measures": rec.success, "objective_id": objective.id if objective else None}
+                if rec.lead and _people(rec.lead) != _people(action.lead_officer):
+                    fields["lead_officer"] = rec.lead
+                clear_due = due.pop("_due_clear", False)
+                fields.update(due)
+                self.set_fields("action", action, fields, ACTION_FIELDS, thing=thing, loc=rec.loc,
+                                cells={"lead_officer": cells.get("lead", rec.loc),
+                                       "due_date": cells.get("due", rec.loc), "due_text": cells.get("due", rec.loc),
+                                       "title": cells.get("title", rec.loc),
+                                       "description": cells.get("action_text", rec.loc)})
+                if clear_due and action.due_date is not None:
+                    if not any(c["row_id"] == action.id and c["table_name"] == "action" for c in self.changes):
+                        self.change("action", action, ACTION_FIELDS)
+                    self.record("changed", "action", thing, "due_date", action.due_date, None, cells.get("due"))
+                    action.due_date = None
             elif key in new_actions:  # the same action on a second sheet (definitions, then updates)
                 row = new_actions[key]
-                row.update({k: v for k, v in fields.items() if v is not None and row.get(k) is None})
+                more = {"title": rec.title, "description": rec.description, "lead_officer": rec.lead,
+                        "oversight": rec.oversight, "success_measures": rec.success,
+                        "objective_id": objective.id if objective else None, **due}
+                more.pop("_due_clear", None)
+                row.update({k: v for k, v in more.items() if v is not None and row.get(k) is None})
                 row["applies_to_all"] = row["applies_to_all"] or "ALL" in rec.recommendations
             else:
                 position = next_position.get(plan.id, 0)
                 next_position[plan.id] = position + 1
+                due.pop("_due_clear", None)
                 new_actions[key] = {"plan_id": plan.id, "ref": rec.ref, "position": position,
                                     "upload_id": self.upload_id, "applies_to_all": "ALL" in rec.recommendations,
-                                    **fields}
-            resolved.append((plan, key))
+                                    "title": rec.title, "description": rec.description, "lead_officer": rec.lead,
+                                    "due_date": due.get("due_date"), "due_text": due.get("due_text"),
+                                    "oversight": rec.oversight, "success_measures": rec.success,
+                                    "objective_id": objective.id if objective else None}
+                known = by_plan.get(plan.id)
+                self.record("new", "action", thing, "action", None, rec.title or rec.ref, rec.loc)
+                if known:
+                    self.parsed.note(rec.loc, f"action {rec.ref} is new to plan {plan.code} (it has "
+                                        f"{len(known)} actions); it will be added")
+            resolved.append((plan, key, rec))
         if new_actions:
             rows = list(new_actions.values())
             for row in rows:
@@ -288,34 +493,63 @@ class Writer:
                 actions.setdefault((a.plan_id, a.ref), a)
         link_rows: list[dict[str, Any]] = []
         update_rows: list[dict[str, Any]] = []
-        for rec, (plan, key) in zip(parsed.actions, resolved, strict=True):
+        for plan, key, rec in resolved:
             action_id = actions[key].id
+            thing = f"Plan {plan.code} · action {rec.ref}"
             self.link(action_id, plan, rec.recommendations, rec.recommendation_texts, rec.timeframe, links,
-                      authority, link_rows)
+                      authority, link_rows, thing=thing, loc=rec.loc)
             if not rec.update:
                 continue
             end = rec.update["period_end"]
-            values = {k: v for k, v in rec.update.items() if k != "period_end"}
+            values_ = {k: v for k, v in rec.update.items() if k != "period_end"}
             existing = updates.get((action_id, end))
+            update_thing = f"{thing} · {values_.get('period_label') or end}"
+            cells = {f: _loc_of(c) for f, c in rec.columns.items()}
             if existing is None:
                 row = {"action_id": action_id, "period_end": end, "upload_id": self.upload_id,
-                       **{f: values.get(f) for f in ACTION_UPDATE_FIELDS}}
+                       **{f: values_.get(f) for f in ACTION_UPDATE_FIELDS}}
                 updates[(action_id, end)] = row  # type: ignore[assignment]  # a later duplicate row updates it
                 update_rows.append(row)
                 self.counter.note("action_update", "added")
+                for f in ("status", "rag", "commentary"):
+                    if values_.get(f) is not None:
+                        shown = values_.get(UPDATE_TEXT_OF.get(f, f)) or values_.get(f)
+                        self.record("new", "action_update", update_thing, f, None, shown,
+                                    cells.get(f, rec.loc))
             elif isinstance(existing, dict):
-                existing.update({k: v for k, v in values.items() if v is not None})
+                existing.update({k: v for k, v in values_.items() if v is not None})
             else:
-                upsert_action_update(self.session, action_id=action_id, period_end=end, values=values,
-                                     upload_id=self.upload_id, counter=self.counter, existing=existing,
-                                     known_missing=True)
+                self.action_update(existing, values_, update_thing, cells, rec.loc)
         if link_rows:
             self.session.execute(insert(ActionRecommendation), link_rows)
         if update_rows:
             self.session.execute(insert(ActionUpdate), update_rows)
 
+    def action_update(self, row: ActionUpdate, new: dict[str, Any], thing: str, cells: dict[str, Loc],
+                      loc: Loc) -> None:
+        """A monthly update given again: only what the return says differently is changed."""
+        diffs = [f for f in UPDATE_MEANING if new.get(f) is not None and not _same(getattr(row, f), new[f])]
+        if not diffs:
+            self.counter.note("action_update", "unchanged")
+            return
+        self.change("action_update", row, ACTION_UPDATE_FIELDS)
+        for f in diffs:
+            text_field = UPDATE_TEXT_OF.get(f)
+            before = (getattr(row, text_field) if text_field else None) or getattr(row, f)
+            after = (new.get(text_field) if text_field else None) or new[f]
+            self.record("changed", "action_update", thing, f, before, after, cells.get(f, loc))
+            setattr(row, f, new[f])
+            if text_field:
+                setattr(row, text_field, new.get(text_field))
+        for f in ("source_sheet", "source_cell", "period_label"):
+            if new.get(f) is not None:
+                setattr(row, f, new[f])
+        row.upload_id = self.upload_id
+        self.counter.note("action_update", "changed")
+
     def link(self, action_id: int, plan: Plan, numbers: list[str], texts: dict[str, str], timeframe: str | None,
-             links: set[tuple[int, int]], authority: str, rows: list[dict[str, Any]]) -> None:
+             links: set[tuple[int, int]], authority: str, rows: list[dict[str, Any]], thing: str = "",
+             loc: Loc | None = None) -> None:
         numbers = [n for n in numbers if n != "ALL"]
         if not numbers:
             return
@@ -343,16 +577,31 @@ class Writer:
                 self.session.flush()
                 recs[number] = recommendation
                 self.counter.note("recommendation", "added")
+                self.record("new", "recommendation", f"Plan {plan.code} · recommendation {number}", "text", None,
+                            recommendation.text, loc)
             if (action_id, recommendation.id) not in links:
                 rows.append({"action_id": action_id, "recommendation_id": recommendation.id,
                              "upload_id": self.upload_id})
                 links.add((action_id, recommendation.id))
                 self.counter.note("action_recommendation", "added")
+                self.record("new", "action_recommendation", thing, "answers recommendation", None, number, loc)
 
     def flush_changes(self) -> None:
         if self.changes and self.upload_id is not None:
             self.session.execute(insert(UploadChange), self.changes)
         self.changes.clear()
+
+
+def _loc_of(cell: str) -> Loc:
+    """A Loc back from "Sheet!H7" (what the parser keeps per field)."""
+    sheet, _, ref = cell.rpartition("!")
+    m = re.match(r"([A-Z]+)(\d+)$", ref)
+    if not m:
+        return Loc(sheet, 0)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return Loc(sheet, int(m.group(2)) - 1, col - 1)
 
 
 def _jsonable(value: Any) -> Any:
@@ -368,10 +617,11 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def apply(session: Session, parsed: ParsedReturn, *, upload_id: int | None, authority: str,
-          default_plan: str) -> ChangeCounter:
-    """Write everything in the parsed return; the caller owns the transaction."""
+          default_plan: str) -> Writer:
+    """Write everything in the parsed return; the caller owns the transaction (and rolls it back when
+    the writer added an error to ``parsed.problems``). Returns the writer: its counter and records."""
     counter = ChangeCounter()
-    writer = Writer(session, upload_id, counter)
+    writer = Writer(session, upload_id, counter, parsed)
     kpi_ids = writer.kpis(parsed)
     writer.values(parsed, kpi_ids)
     writer.benchmarks(parsed, kpi_ids)
@@ -381,7 +631,7 @@ def apply(session: Session, parsed: ParsedReturn, *, upload_id: int | None, auth
     session.flush()
     writer.flush_changes()
     session.flush()
-    return counter
+    return writer
 
 
 # --- undo --------------------------------------------------------------------------------------------

@@ -41,7 +41,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "period_start": ("period start", "from"),
     "value": ("value", "result", "actual", "outturn", "this month", "performance", "re:^\\d{4}/\\d{2} result$",
               "re:^\\d{4}-\\d{2} result$", "latest result", "current result"),
-    "previous": ("previous result", "previous value", "last year", "prior year",
+    "previous": ("previous result", "previous value", "last year", "prior year", "previous", "last month",
+                 "last period", "previous month", "previous period", "prev", "last value", "prior month",
                  "re:^\\d{4}/\\d{2} result \\(previous\\)$"),
     "target": ("target", "re:^\\d{4}/\\d{2} target$", "re:^\\d{4}-\\d{2} target$", "target value"),
     "rag": ("rag", "rag status", "rag rating", "rag (as reported)", "progress/rag", "status (rag)", "rag as reported",
@@ -59,14 +60,15 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "recommendations": ("recommendation(s)", "recommendations", "recommendation", "ofsted recommendation(s)",
                         "ofsted recommendations", "ofsted recommendation", "linked recommendations", "rec",
                         "recs", "rec no", "recommendation no"),
-    "timeframe": ("ofsted timeframe", "timeframe", "timescale"),
+    "timeframe": ("ofsted timeframe", "timeframe"),
     "objective": ("objective", "improvement objective", "theme/objective"),
     "action_text": ("action description", "key actions", "actions", "action", "description", "action text",
                     "what we will do"),
     "title": ("action title", "title", "short title", "summary"),
     "lead": ("lead officer", "lead officer(s)", "lead officers", "lead", "responsible officer", "owner", "leads"),
     "due": ("completion date", "due date", "due", "deadline", "target date", "milestones", "milestone",
-            "date due", "timescale for completion"),
+            "date due", "timescale for completion", "timescale", "timescales", "by when", "target completion date",
+            "completion", "end date", "revised due date", "revised completion date", "deadline date", "when"),
     "status": ("status", "progress status", "action status"),
     "oversight": ("reporting mechanism/ oversight", "reporting mechanism/oversight", "reporting mechanism",
                   "oversight", "governance", "oversight board", "reporting mechanism / oversight"),
@@ -112,6 +114,15 @@ for _field, _synonyms in FIELDS.items():
             _EXACT.setdefault(_syn, []).append(_field)
 
 
+def header_hits(row: list[object]) -> int:
+    """How many cells are exactly a known header word: a cheap first look before :func:`match_header`."""
+    hits = 0
+    for v in row:
+        if isinstance(v, str) and len(v) <= 40 and v.strip().lower().rstrip(" :.*") in _EXACT:
+            hits += 1
+    return hits
+
+
 def candidate_fields(header: object) -> list[str]:
     """Every field a header cell could mean (ambiguous words such as "Action" give several)."""
     text = normalise(header)
@@ -124,11 +135,23 @@ def candidate_fields(header: object) -> list[str]:
     return found
 
 
+_QUARTER_HEADER = re.compile(r"(?i)^\s*(q|qtr|quarter)\s*[1-4]\b|\b(q|qtr|quarter)\s*[1-4]\s*$")
+
+
 def is_month_header(header: object) -> periods.Period | None:
+    """The month or quarter a column header names ("Apr-17", "Q2 2019/20", "Q3 19/20"), else None."""
+    if isinstance(header, periods.Period):
+        return header if header.kind in ("month", "quarter") else None
     try:
-        return periods.parse_month_header(header)
+        found = periods.parse_month_header(header)
+        if found is not None:
+            return found
+        if isinstance(header, str) and _QUARTER_HEADER.search(header.strip()):
+            quarter = periods.parse_period(header.strip())
+            return quarter if quarter.kind == "quarter" else None
     except Exception:
         return None
+    return None
 
 
 # --- families -----------------------------------------------------------------------------------------

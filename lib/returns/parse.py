@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lib import config, periods, values, vocab
@@ -30,10 +31,16 @@ from lib.returns.records import (
     RecommendationRecord,
     SheetReport,
     ValueRecord,
+    column_letter,
 )
 from lib.returns.workbook import Sheet, Workbook
 
 NEW_MEASURE = "new measure"
+NOTE_LINE = re.compile(r"(?i)^\s*(\*|†|‡|¹|²|\(\d\)|\d\)\s|source[sd]?\b|notes?\b|nb\b|n\.b\.|key\b|footnote|"
+                       r"data (source|as at|correct)|figures (are|in)|please\b|produced\b|prepared\b|contact\b|"
+                       r"caveat|definitions?\b|denominator|provisional|rag key|dot key|direction of travel key|"
+                       r"\[\w)")
+TOTAL_ROW = re.compile(r"(?i)^\s*(grand\s+)?(sub[\s-]?)?totals?\b|^\s*(average|mean|median|overall|all kpis)\s*$")
 
 
 @dataclass
@@ -42,13 +49,35 @@ class Context:
 
     authority: str = config.DEFAULT_AUTHORITY
     authorities: dict[str, str] = field(default_factory=dict)  # code -> name
-    kpi_units: dict[str, str] = field(default_factory=dict)  # ref -> unit
+    kpi_units: dict[str, str] = field(default_factory=dict)  # ref -> unit (every stored KPI is here)
+    kpi_polarity: dict[str, str] = field(default_factory=dict)  # ref -> polarity code
     kpi_names: dict[str, str] = field(default_factory=dict)  # lower-case name -> ref
     kpi_typical: dict[str, float] = field(default_factory=dict)  # ref -> median |value| of history
     plan_refs: dict[str, set[str]] = field(default_factory=dict)  # plan code -> action refs
     today: dt.date = field(default_factory=dt.date.today)
     period_hint: periods.Period | None = None  # the month a return is for, when the file does not say
     mappings: dict[str, dict[int, str]] = field(default_factory=dict)  # layout signature -> column mapping
+    _ref_index: dict[str, list[str]] | None = None
+
+    def ref_index(self) -> dict[str, list[str]]:
+        """Stored refs by their loose key (see :func:`ref_key`), built once."""
+        if self._ref_index is None:
+            index: dict[str, list[str]] = {}
+            for ref in self.kpi_units:
+                index.setdefault(ref_key(ref), []).append(ref)
+            self._ref_index = index
+        return self._ref_index
+
+
+_TYPE_WORD = re.compile(r"(?i)[\s(\[]*\b(cpi|spi|kpi|pi|du|ni|local|corporate)\b[)\]]*\s*$")
+
+
+def ref_key(ref: str) -> str:
+    """A ref with case, spaces, separators, leading zeros and a trailing type word taken out:
+    "FS S6", "fs/s06", "FS/S6 (CPI)" and "FS-S6" all give "FSS6"."""
+    text = _TYPE_WORD.sub("", ref.strip()) or ref.strip()
+    text = re.sub(r"[\s/\\\-_.:]+", "", text.upper())
+    return re.sub(r"(?<![0-9])0+(?=[0-9])", "", text)
 
 
 def _text(value: object) -> str:
@@ -113,6 +142,14 @@ class SheetParser:
         self.defined: set[str] = set()  # KPI refs whose definition cells were read in this sheet
         self.period_cache: dict[tuple[object, object], periods.Period | None] = {}
         self.first_header_col = next((c for c, h in enumerate(self.header_norm) if h), 0)
+        self.noted: set[object] = set()
+        self.ref_cache: dict[str, str] = {}
+        self.skipped_rows: list[str] = []
+        self.conflicts: set[str] = set()  # refs whose unit or polarity cell contradicts the stored KPI
+        self.fills: dict[tuple[int, int], str] = getattr(sheet, "fill_colours", {}) or {}
+        self.start, self.end = match.row + 1, len(rows)  # the table's data rows
+        self.sheet_authority: str | None = None  # named by the title, sheet name or file name
+        self.roles: dict[int, str] = {}  # two-row headers: month column -> value | target | rag
 
     # helpers -------------------------------------------------------------------------------
     def banner_above(self) -> str | None:
@@ -157,7 +194,7 @@ class SheetParser:
         return True
 
     def long_text(self, r: int, fld: str, text: str) -> str:
-        if len(text) > config.MAX_TEXT_CHARS:
+        if len(text) > config.MAX_TEXT_CHARS:  # Excel's own cell limit
             self.out.problem(self.loc(r, fld), f"the text is {len(text):,} characters; the limit is "
                              f"{config.MAX_TEXT_CHARS:,}: shorten it")
         return text
@@ -185,7 +222,7 @@ class SheetParser:
         return None
 
     def rows_below(self) -> Iterable[tuple[int, list[object]]]:
-        for r in range(self.match.row + 1, len(self.rows)):
+        for r in range(self.start, min(self.end, len(self.rows))):
             row = self.rows[r]
             if not _nonempty(row):
                 continue
@@ -240,10 +277,15 @@ class SheetParser:
                              "sheet title or file name")
         return None
 
-    def future_check(self, r: int, period: periods.Period) -> periods.Period | None:
-        if period.end > self.ctx.today + dt.timedelta(days=45):
-            self.out.problem(self.loc(r, "period"), f"the period {period.label} is in the future")
+    def future_check(self, r: int, period: periods.Period, col: int | None = None) -> periods.Period | None:
+        """A period that has not ended yet is stored with a warning; one over a year ahead is refused."""
+        where = self.loc(r, "period") if col is None else Loc(self.sheet.name, r, col)
+        if period.end > self.ctx.today + dt.timedelta(days=366):
+            self.out.problem(where, f"the period {period.label} is more than a year in the future")
             return None
+        if period.end > self.ctx.today + dt.timedelta(days=45) and ("future", period) not in self.noted:
+            self.noted.add(("future", period))
+            self.out.problem(where, f"the period {period.label} has not ended yet: check the month", "warning")
         return period
 
     # KPI families ------------------------------------------------------------------------------
@@ -262,8 +304,43 @@ class SheetParser:
             return None, None
         name = self.text(row, "name") or None
         if not ref and name:
-            ref = self.ctx.kpi_names.get(name.lower())
+            ref = self.ctx.kpi_names.get(" ".join(name.lower().split()))
+            if ref:
+                self.note_once(("name", name), self.loc(r, "name"), f"'{name[:60]}' has no Ref; matched by its "
+                               f"exact name to {ref}")
+        if ref:
+            ref = self.known_ref(r, ref)
         return ref, kind
+
+    def note_once(self, key: object, loc: Loc, message: str) -> None:
+        if key not in self.noted:
+            self.noted.add(key)
+            self.out.note(loc, message)
+
+    def known_ref(self, r: int, ref: str) -> str | None:
+        """A ref as the database knows it: "FS S6", "fs/s11 ", "FS/S06" are FS/S6 and FS/S11 (with a note);
+        a key two stored refs share is a problem naming both; an unknown ref is a new KPI (noted)."""
+        known = self.ctx.kpi_units
+        if ref in known or not known:
+            return ref
+        cached = self.ref_cache.get(ref)
+        if cached is not None:
+            return cached or None
+        candidates = self.ctx.ref_index().get(ref_key(ref), [])
+        if len(candidates) == 1:
+            self.out.note(self.loc(r, "ref"), f"'{ref}' read as {candidates[0]}")
+            self.ref_cache[ref] = candidates[0]
+            return candidates[0]
+        if len(candidates) > 1:
+            self.out.problem(self.loc(r, "ref"), f"'{ref}' could be {' or '.join(sorted(candidates))}: did you mean "
+                             f"{' or '.join(sorted(candidates))}? Write the Ref exactly")
+            self.ref_cache[ref] = ""
+            return None
+        if ref not in self.out.kpis:
+            self.out.note(self.loc(r, "ref"), f"'{ref}' is not a KPI the database knows: it will be added as a "
+                          "new KPI")
+        self.ref_cache[ref] = ref
+        return ref
 
     def kpi_record(self, r: int, row: list[object], ref: str, kind: str | None) -> KpiRecord:
         rec = self.out.kpis.get(ref)
@@ -276,21 +353,38 @@ class SheetParser:
         name = self.text(row, "name")
         if name:
             rec.name = rec.name or name
+        definition = self.match.family.code == "kpi_definitions"
+        rec.definition = rec.definition or definition
+        stored = ref in self.ctx.kpi_units and not definition
         polarity_text = self.text(row, "polarity")
         if polarity_text:
             pol = vocab.normalise_polarity(polarity_text)
             if pol is None:
-                self.out.problem(self.loc(r, "polarity"), f"polarity '{polarity_text}' is not one of higher is "
-                                 "better, lower is better, monitor")
-            else:
+                self.out.problem(self.loc(r, "polarity"), f"polarity '{polarity_text[:40]}' is not one of Higher "
+                                 "is better, Lower is better, Monitor" + ("; the stored polarity is kept" if stored
+                                                                          else ""),
+                                 "warning" if stored else "error")
+            elif stored and pol != self.ctx.kpi_polarity.get(ref):
+                self.out.problem(self.loc(r, "polarity"), f"polarity '{polarity_text[:40]}' differs from {ref}'s "
+                                 f"stored polarity ({vocab.POLARITY_LABELS.get(self.ctx.kpi_polarity.get(ref, ''))}"
+                                 "): a return cannot change what good looks like — correct the cell, or change "
+                                 "the KPI on a KPI definitions sheet")
+                self.conflicts.add(ref)
+            elif not stored:
                 rec.polarity, rec.polarity_reported = pol, polarity_text
-        unit = self.text(row, "unit").lower()
-        if unit:
-            if unit in ("%", "percentage", "per cent"):
-                unit = "percent"
-            if unit not in vocab.UNITS:
-                self.out.problem(self.loc(r, "unit"), f"unit '{unit}' is not one of {', '.join(vocab.UNITS)}")
-            else:
+        unit_text = self.text(row, "unit")
+        if unit_text:
+            unit = unit_code(unit_text)
+            if unit is None:
+                self.out.problem(self.loc(r, "unit"), f"unit '{unit_text[:40]}' is not one of "
+                                 f"{', '.join(vocab.UNITS)}" + ("; the stored unit is kept" if stored else ""),
+                                 "warning" if stored else "error")
+            elif stored and unit != self.ctx.kpi_units.get(ref):
+                self.out.problem(self.loc(r, "unit"), f"unit '{unit_text[:40]}' differs from {ref}'s stored unit "
+                                 f"({self.ctx.kpi_units.get(ref)}): a return cannot change a KPI's unit — correct "
+                                 "the cell, or change the KPI on a KPI definitions sheet")
+                self.conflicts.add(ref)
+            elif not stored:
                 rec.unit = unit
         theme = self.text(row, "theme") or self.context_label
         if theme:
@@ -337,7 +431,7 @@ class SheetParser:
                     return c
             self.out.problem(self.loc(r, "authority_name"), f"unknown local authority '{name}'")
             return None
-        return self.ctx.authority
+        return self.sheet_authority or self.ctx.authority
 
     def value_fields(self, r: int, c: int | None, raw: object, ref: str) -> dict[str, Any] | None:
         if not self.check_cell(r, c):
@@ -374,30 +468,63 @@ class SheetParser:
 
     def target_fields(self, r: int, row: list[object]) -> dict[str, Any]:
         col = self.cols.get("target")
-        raw = self.raw(row, "target")
-        if col is None or raw is None or not _text(raw):
+        if col is None:
             return {"target": None, "target_text": None}
-        if not self.check_cell(r, col):
+        return self.target_cell(r, col, self.raw(row, "target"))
+
+    def target_cell(self, r: int, col: int, raw: object) -> dict[str, Any]:
+        if raw is None or not _text(raw) or not self.check_cell(r, col):
             return {"target": None, "target_text": None}
         target = values.parse_target(raw, percent_format=(r, col) in self.sheet.percent_cells)
         return {"target": target.value, "target_text": target.text or None}
 
+    def skip_row(self, r: int, text: str, why: str) -> None:
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        self.skipped_rows.append(f"row {r + 1} '{shown}' ({why})")
+
+    def side_text(self, r: int, row: list[object], banner: str | None) -> bool:
+        """Notes, sources, footnotes, keys and totals are kept as notes, never as KPI rows or commentary."""
+        cells = _nonempty(row)
+        first = _text(cells[0][1]) if cells else ""
+        if banner is not None and NOTE_LINE.match(banner):
+            self.skip_row(r, banner, "a note under the table, kept as a note")
+            return True
+        label = _text(self.raw(row, "ref")) or _text(self.raw(row, "name")) or first
+        if TOTAL_ROW.match(label):
+            self.skip_row(r, label, "a total or average row, not a KPI")
+            return True
+        if banner is None and len(cells) <= 2 and NOTE_LINE.match(first):
+            self.skip_row(r, first, "a note beside the table, kept as a note")
+            return True
+        return False
+
     def parse_kpi_values(self) -> None:
         last: ValueRecord | None = None
+        width = len([h for h in self.header_norm if h])
         for r, row in self.rows_below():
             banner = self.banner(row)
+            if self.side_text(r, row, banner):
+                continue
             if banner:
-                if last is not None and len(banner) >= 40:
+                spans = len(_nonempty(row)) >= max(2, width - 1)
+                if last is not None and len(banner) >= 40 and spans:
                     last.fields["commentary"] = self.long_text(r, "commentary", banner)
+                    self.out.note(Loc(self.sheet.name, r), f"the text across this row was read as the commentary "
+                                  f"for {last.ref} (the row above)")
+                elif len(banner) >= 40:
+                    self.skip_row(r, banner, "text on its own, kept as a note")
                 else:
                     label = banner.strip("# ")
                     self.context_label = label.capitalize() if label.isupper() else label
                 continue
             ref, kind = self.kpi_ref(r, row)
             if not ref:
-                self.out.problem(self.loc(r, "ref"), "no KPI reference: give the Ref (or the exact KPI name)")
+                if not any(p.row == r + 1 and p.sheet == self.sheet.name for p in self.out.errors[-3:]):
+                    self.out.problem(self.loc(r, "ref"), "no KPI reference: give the Ref (or the exact KPI name)")
                 continue
             self.kpi_record(r, row, ref, kind)
+            if ref in self.conflicts:
+                continue
             authority = self.authority_of(r, row)
             period = self.row_period(r, row, required=True)
             col = self.cols.get("value")
@@ -411,21 +538,42 @@ class SheetParser:
                 continue
             fields.update(self.target_fields(r, row))
             rag_cell = self.text(row, "rag")
-            if rag_cell:
-                level = vocab.normalise_rag(rag_cell)
-                if level is None:
-                    self.out.problem(self.loc(r, "rag"), f"'{rag_cell}' is not a RAG rating (Green, Amber, Red, "
-                                     "Green Amber, Red Amber, Blue, or G/A/R)")
-                else:
-                    fields["rag_reported"], fields["rag_reported_text"] = level, rag_cell
+            rag_col = self.cols.get("rag")
+            if rag_cell or (rag_col is not None and (r, rag_col) in self.fills):
+                level = self.rag_value(r, rag_cell)
+                if level is not None:
+                    fields["rag_reported"], fields["rag_reported_text"] = level, rag_cell or "(cell colour)"
             commentary = self.text(row, "commentary")
             fields["commentary"] = self.long_text(r, "commentary", commentary) if commentary else None
             fields["source_sheet"], fields["source_cell"] = self.sheet.name, Loc(self.sheet.name, r, col).cell
+            fields["cells"] = {f: self.loc(r, f) for f in ("target", "commentary") if f in self.cols}
+            if rag_col is not None:
+                fields["cells"]["rag_reported"] = self.loc(r, "rag")
+            if raw_value is None or _text(raw_value) == "":
+                # no figure: a commentary or RAG alone is stored, the value stays as it is
+                fields["value"] = fields["missing_reason"] = fields["value_text"] = None
+                fields["_no_value"] = True
             last = ValueRecord(ref, authority, period, fields, Loc(self.sheet.name, r, col))
             self.out.values.append(last)
             self.count += 1
             self.previous_value(r, row, ref, authority, period)
             self.benchmark_cell(r, row, ref)
+
+    def rag_value(self, r: int, text: str, fld: str = "rag", col: int | None = None) -> str | None:
+        """A RAG cell's level: the word, else the cell's fill colour (noted); problems name the cell."""
+        col = self.cols.get(fld) if col is None else col
+        where = Loc(self.sheet.name, r, col)
+        if not text:
+            colour = self.fills.get((r, col)) if col is not None else None
+            level = vocab.rag_from_colour(colour) if colour else None
+            if level is not None:
+                self.out.note(where, f"no RAG word; read as {vocab.RAG_LABELS[level]} from the cell's fill colour "
+                              f"{colour}")
+            return level
+        cell = vocab.read_rag_cell(text)
+        if cell.problem:
+            self.out.problem(where, cell.problem, cell.severity or "error")
+        return cell.rag
 
     def previous_value(self, r: int, row: list[object], ref: str, authority: str, period: periods.Period) -> None:
         col = self.cols.get("previous")
@@ -435,7 +583,16 @@ class SheetParser:
         fields = self.value_fields(r, col, raw, ref)
         if fields is None:
             return
-        prev = shift_year(period)
+        header = self.header_norm[col] if col < len(self.header_norm) else ""
+        prev = previous_period(period, header)
+        if prev is None:
+            self.out.problem(Loc(self.sheet.name, r, col), f"cannot tell which period the '{header}' column is for "
+                             f"(the row is for {period.label}); its figure was not stored", "warning")
+            return
+        if (r, col) not in self.noted and col in self.sheet.hidden_cols and ("prevcol", col) not in self.noted:
+            self.noted.add(("prevcol", col))
+            self.out.note(Loc(self.sheet.name, r, col), f"the hidden column '{header}' was read as the figures for "
+                          f"the period before ({prev.label})")
         fields.update({"target": None, "target_text": None, "commentary": None, "source_sheet": self.sheet.name,
                        "source_cell": Loc(self.sheet.name, r, col).cell})
         self.out.values.append(ValueRecord(ref, authority, prev, fields, Loc(self.sheet.name, r, col)))
@@ -459,31 +616,56 @@ class SheetParser:
                                                        bench.source or "", text, self.loc(r, "benchmark")))
 
     def parse_kpi_wide(self) -> None:
+        by_month: dict[periods.Period, dict[str, int]] = {}
+        for col, month in self.match.months.items():
+            role = self.roles.get(col, "value")
+            by_month.setdefault(month, {}).setdefault(role, col)
         for r, row in self.rows_below():
+            banner = self.banner(row)
+            if self.side_text(r, row, banner):
+                continue
             ref, kind = self.kpi_ref(r, row)
             if not ref:
-                banner = self.banner(row)
                 if banner:
-                    self.context_label = banner
+                    if len(banner) >= 40:
+                        self.skip_row(r, banner, "text on its own, kept as a note")
+                    else:
+                        self.context_label = banner
                     continue
-                self.out.problem(self.loc(r, "ref"), "no KPI reference: give the Ref (or the exact KPI name)")
+                if not any(p.row == r + 1 and p.sheet == self.sheet.name for p in self.out.errors[-3:]):
+                    self.out.problem(self.loc(r, "ref"), "no KPI reference: give the Ref (or the exact KPI name)")
                 continue
             self.kpi_record(r, row, ref, kind)
+            if ref in self.conflicts:
+                continue
             target = self.target_fields(r, row)
             authority = self.authority_of(r, row)
             if authority is None:
                 continue
-            for col, month in self.match.months.items():
+            for month, cols in by_month.items():
+                vcol = cols.get("value")
+                if vcol is None:
+                    continue
+                col = vcol
                 raw = row[col] if col < len(row) else None
                 if raw is None or _text(raw) == "":
                     continue
-                checked = self.future_check(r, month)
+                checked = self.future_check(r, month, col)
                 if checked is None:
                     continue
                 fields = self.value_fields(r, col, raw, ref)
                 if fields is None:
                     continue
                 fields.update(target)
+                if "target" in cols:
+                    tcol = cols["target"]
+                    fields.update(self.target_cell(r, tcol, row[tcol] if tcol < len(row) else None))
+                if "rag" in cols:
+                    rcol = cols["rag"]
+                    text = _text(row[rcol]) if rcol < len(row) else ""
+                    level = self.rag_value(r, text, col=rcol)
+                    if level is not None:
+                        fields["rag_reported"], fields["rag_reported_text"] = level, text or "(cell colour)"
                 fields.update({"commentary": None, "source_sheet": self.sheet.name,
                                "source_cell": Loc(self.sheet.name, r, col).cell})
                 self.out.values.append(ValueRecord(ref, authority, month, fields, Loc(self.sheet.name, r, col)))
@@ -566,6 +748,11 @@ class SheetParser:
             self.count += 1
 
     # actions ---------------------------------------------------------------------------------------
+    @property
+    def definition_sheet(self) -> bool:
+        """A table of actions with no progress columns is the plan itself (it may define titles)."""
+        return not ({"status", "rag", "commentary"} & set(self.cols))
+
     def parse_actions(self, default_plan: str | None) -> None:
         positions: dict[str, int] = {}
         rec_numbers: dict[str, str] = {}
@@ -586,10 +773,9 @@ class SheetParser:
                 anchor = recs[0] if recs and recs[0] != "ALL" else "0"
                 positions[anchor] = positions.get(anchor, 0) + 1
                 ref = f"{anchor}.{positions[anchor]}"
+            due_raw = self.raw(row, "due")
             due_text = self.text(row, "due")
-            due = periods.parse_due(due_text) if due_text else None
-            if due_text and due is not None and due.final is None and due.horizon_months is None:
-                self.out.problem(self.loc(r, "due"), f"cannot read the due date '{due_text[:40]}'", "warning")
+            due = periods.parse_due(due_raw) if due_text else None
             title = self.text(row, "title") or first_line(text_)
             record = ActionRecord(
                 plan=self.text(row, "plan") or default_plan,
@@ -606,6 +792,10 @@ class SheetParser:
                 oversight=self.text(row, "oversight") or None,
                 success=self.text(row, "success") or None,
                 timeframe=self.text(row, "timeframe") or None,
+                definition=self.definition_sheet,
+                due_readable=due is None or bool(due.dates or due.horizon_months or due.open_ended),
+                ref_typed_as_number=isinstance(self.raw(row, "action_ref"), float),
+                columns={f: f"{self.sheet.name}!{self.loc(r, f).cell}" for f in self.cols},
             )
             if "framework" in self.cols and self.text(row, "framework"):
                 record.inspection = self.inspection_key(r, row)
@@ -678,6 +868,29 @@ def _hashable(value: object) -> bool:
     return True
 
 
+_UNIT_WORDS = (
+    (re.compile(r"%|percent|per cent|percentage|^pct$|proportion"), "percent"),
+    (re.compile(r"rate|per 1[0,]*|per 10k|per 100k"), "rate"),
+    (re.compile(r"\bdays?\b"), "days"),
+    (re.compile(r"\bweeks?\b"), "weeks"),
+    (re.compile(r"£|cost|currency|spend|\bgbp\b"), "currency"),
+    (re.compile(r"\bscore\b|points"), "score"),
+    (re.compile(r"\bratio\b"), "ratio"),
+    (re.compile(r"^(n|no\.?|num|number|count|#|total|volume|children|cases)$"), "number"),
+)
+
+
+def unit_code(text: str) -> str | None:
+    """A unit cell ("%", "Rate per 10,000", "No.", "days") as one of vocab.UNITS, or None."""
+    word = " ".join(text.lower().split())
+    if word in vocab.UNITS:
+        return word
+    for pattern, unit in _UNIT_WORDS:
+        if pattern.search(word):
+            return unit
+    return None
+
+
 def looks_like_ref(text: str) -> bool:
     """A KPI code is short and has a digit, slash or hyphen ("FS/S6", "CES/S13-1", "DU-ASSESS45", "NI 62")."""
     return len(text) <= 30 and len(text.split()) <= 2 and bool(re.search(r"[\d/\-]", text))
@@ -686,6 +899,21 @@ def looks_like_ref(text: str) -> bool:
 def first_line(text: str, limit: int = 90) -> str:
     line = next((ln.strip(" •*-\t") for ln in text.splitlines() if ln.strip(" •*-\t")), "")
     return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def previous_period(period: periods.Period, header: str) -> periods.Period | None:
+    """The period a "Previous"/"Last month" column is for: the one before the row's own; a "last year"
+    or "2015/16 Result" column is the year before. None when the row's period gives no "before"."""
+    if re.search(r"year|\d{4}", header) or period.kind in ("financial_year", "academic_year", "calendar_year"):
+        return shift_year(period)
+    if period.kind == "month":
+        before = period.start - dt.timedelta(days=1)
+        return periods.month(before.year, before.month)
+    if period.kind == "quarter":
+        before = period.start - dt.timedelta(days=1)
+        q = (before.month - 4) % 12 // 3 + 1
+        return periods.quarter(before.year if before.month >= 4 else before.year - 1, q)
+    return None
 
 
 def shift_year(period: periods.Period) -> periods.Period:
@@ -706,13 +934,293 @@ def shift_year(period: periods.Period) -> periods.Period:
     return periods.Period(end=back(period.end), start=back(period.start), kind=period.kind, label=label)
 
 
-def _sheet_period(sheet: Sheet, rows: list[list[object]], header_row: int, filename: str) -> periods.Period | None:
+_PRODUCED = re.compile(
+    r"(?i)\b(produced|run|printed|created|prepared|generated|published|issued|compiled|extracted|refreshed|"
+    r"(last\s+)?updated|report\s+date|date\s+(of\s+report|produced|printed|run))\b(\s+(on|at))?\s*:?\s*"
+    r"((\d{1,2}(st|nd|rd|th)?[\s/.-]+)?[A-Za-z]{3,9}\.?[\s/.-]+\d{2,4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|"
+    r"\d{4}-\d{2}-\d{2})")
+_DATA_FOR = re.compile(
+    r"(?i)\b(data\s+for|figures\s+for|performance\s+(data\s+)?for|for\s+the\s+(month|period|quarter)\s+"
+    r"(of|ending)|month\s+ending|period\s+ending|quarter\s+ending|reporting\s+(period|month)|period|as\s+at|"
+    r"month|for)\b\s*:?\s*")
+
+
+def period_from_title(text: str) -> periods.Period | None:
+    """The period a title names: "Produced 12 December 2019 – performance data for November 2019" is
+    November; a "produced/run on <date>" is when the report was made, never the data's period."""
+    cleaned = _PRODUCED.sub(" ", text)
+    for m in _DATA_FOR.finditer(cleaned):
+        window = cleaned[m.end():m.end() + 40]
+        found = _quarter_in(window) or period_from_text(window)
+        if found:
+            return found
+    return _quarter_in(cleaned) or period_from_text(cleaned)
+
+
+_QUARTER_TEXT = re.compile(r"(?i)\b(q|qtr|quarter)\s*([1-4])\s*(\d{4}\s*[/-]\s*\d{2,4}|\d{2}\s*/\s*\d{2})")
+
+
+def _quarter_in(text: str) -> periods.Period | None:
+    found = _QUARTER_TEXT.search(text)
+    if not found:
+        return None
+    try:
+        return periods.parse_period(f"Q{found.group(2)} {found.group(3).replace(' ', '')}")
+    except periods.PeriodError:
+        return None
+
+
+def _title_texts(rows: list[list[object]], header_row: int) -> list[str]:
+    out: list[str] = []
     for row in rows[:header_row]:
-        for _, v in _nonempty(row):
-            found = period_from_text(_text(v))
-            if found:
-                return found
-    return period_from_text(sheet.name) or period_from_text(filename)
+        for text in dict.fromkeys(_text(v) for _, v in _nonempty(row)):
+            if text:
+                out.append(text)
+    return out
+
+
+def _sheet_period(sheet: Sheet, rows: list[list[object]], header_row: int, filename: str) -> periods.Period | None:
+    for text in _title_texts(rows, header_row):
+        found = period_from_title(text)
+        if found:
+            return found
+    return period_from_title(sheet.name) or period_from_title(Path(filename).stem.replace("_", " "))
+
+
+# --- whose figures ------------------------------------------------------------------------------------------
+
+_LA_CODE_TEXT = re.compile(r"(?i)\b(?:la|la\s+code|authority\s+code|la\s+no\.?)\s*:?\s*(\d{3})\b")
+
+
+def _name_variants(name: str) -> list[str]:
+    base = name.lower().replace("&", "and")
+    out = [base]
+    if ", city of" in base:
+        out += [base.replace(", city of", ""), "city of " + base.replace(", city of", "")]
+    if ", county of" in base:
+        out += [base.replace(", county of", ""), "county of " + base.replace(", county of", "")]
+    if base.startswith("county "):
+        out.append(base.removeprefix("county "))
+    return out
+
+
+def authorities_named(text: str, authorities: dict[str, str]) -> list[str]:
+    """LA codes of the authorities a title, sheet name or file name names (longest names first, so
+    "Bath and North East Somerset" is not also Somerset); codes only as "LA 302"/"LA code 302"."""
+    found: list[str] = []
+    low = " " + re.sub(r"[_\s]+", " ", text.lower().replace("&", "and")) + " "
+    for m in _LA_CODE_TEXT.finditer(text):
+        if m.group(1) in authorities and m.group(1) not in found:
+            found.append(m.group(1))
+    variants = sorted(((v, code) for code, name in authorities.items() for v in _name_variants(name)),
+                      key=lambda item: -len(item[0]))
+    for variant, code in variants:
+        if variant.split()[0] not in low:
+            continue
+        pattern = r"(?<![a-z])" + r"[\s-]+".join(re.escape(w) for w in variant.split()) + r"(?![a-z])"
+        hit = re.search(pattern, low)
+        if hit:
+            low = low[:hit.start()] + " " * (hit.end() - hit.start()) + low[hit.end():]
+            if code not in found:
+                found.append(code)
+    return found
+
+
+def _sheet_authority(out: ParsedReturn, ctx: Context, sheet: Sheet, rows: list[list[object]], header_row: int,
+                     filename: str) -> str | None:
+    """The authority a sheet's title, sheet name or file name names; a problem when it names several."""
+    if not ctx.authorities:
+        return None
+    for source, texts in (("title", _title_texts(rows, header_row)), ("sheet name", [sheet.name]),
+                          ("file name", [Path(filename).stem.replace("-", " ")])):
+        codes: list[str] = []
+        for text in texts:
+            for code in authorities_named(text, ctx.authorities):
+                if code not in codes:
+                    codes.append(code)
+        if len(codes) == 1:
+            if codes[0] != ctx.authority:
+                out.note(Loc(sheet.name, 0), f"the {source} names {ctx.authorities[codes[0]]} ({codes[0]}): its "
+                         "figures are stored for that authority, not ours "
+                         f"({ctx.authorities.get(ctx.authority, ctx.authority)})")
+            return codes[0]
+        if len(codes) > 1:
+            names = " and ".join(f"{ctx.authorities[c]} ({c})" for c in codes[:4])
+            out.problem(Loc(sheet.name, 0), f"the {source} names {names}: add an LA code column so each figure's "
+                        "authority is clear")
+            return None
+    return None
+
+
+# --- where the tables are ---------------------------------------------------------------------------------
+
+_BARE_MONTHS = {m: i for i, m in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"), start=1)}
+_BARE_MONTHS.update({m[:3]: i for m, i in list(_BARE_MONTHS.items())})
+_BARE_MONTHS["sept"] = 9
+_FY_TEXT = re.compile(r"\b(20\d{2})\s*[/-]\s*(\d{2}|20\d{2})\b")
+_YEAR_TEXT = re.compile(r"\b(20\d{2})\b")
+
+
+def _year_context(texts: list[str]) -> tuple[str, int] | None:
+    """("financial", 2019) for "2019/20" in a title or sheet name; ("calendar", 2019) for "2019"."""
+    for text in texts:
+        fy = _FY_TEXT.search(_PRODUCED.sub(" ", text))
+        if fy:
+            start = int(fy.group(1))
+            end = int(fy.group(2)) if len(fy.group(2)) == 4 else 2000 + int(fy.group(2))
+            if end == start + 1:
+                return "financial", start
+    for text in texts:
+        year = _YEAR_TEXT.search(_PRODUCED.sub(" ", text))
+        if year:
+            return "calendar", int(year.group(1))
+    return None
+
+
+def _bare_month_headers(out: ParsedReturn, sheet: Sheet, rows: list[list[object]], filename: str) -> None:
+    """Month names with no year ("April" … "March") take the year of a title row ("2019/20") or the
+    sheet name; they are rewritten as months in place, with a note. No year: the sheet says so."""
+    for index, row in enumerate(rows[:40]):
+        cols = [c for c, v in enumerate(row) if isinstance(v, str) and v.strip().lower().rstrip(".") in _BARE_MONTHS]
+        if len(cols) < 3:
+            continue
+        context = _year_context([*_title_texts(rows, index), sheet.name, Path(filename).stem])
+        if context is None:
+            out.problem(Loc(sheet.name, index, cols[0]), "the month columns have no year and no title row or sheet "
+                        "name gives one: add the year to the headers (Apr 2019) or a title such as '2019/20'")
+            return
+        kind, year = context
+        months: list[periods.Period] = []
+        for c in cols:
+            number = _BARE_MONTHS[str(row[c]).strip().lower().rstrip(".")]
+            y = year + (1 if kind == "financial" and number < 4 else 0)
+            months.append(periods.month(y, number))
+            row[c] = months[-1]
+        source = f"financial year {year}/{str(year + 1)[2:]}" if kind == "financial" else str(year)
+        out.note(Loc(sheet.name, index, cols[0]), f"month names with no year read as {months[0].label} – "
+                 f"{months[-1].label} ({source}, from the title or sheet name)")
+        return
+
+
+@dataclass
+class Table:
+    match: headers.HeaderMatch
+    rows: list[list[object]]  # the sheet's rows with cells outside this table's columns blanked
+    end: int  # first row after the table
+    where: str  # "" or " (table at H3)"
+
+
+def _column_groups(rows: list[list[object]]) -> list[tuple[int, int]]:
+    """Runs of columns separated by columns that are empty in every row holding two or more values
+    (titles and notes span the sheet, so they do not join two tables side by side)."""
+    width = max((len(r) for r in rows), default=0)
+    used = [False] * width
+    for row in rows:
+        cells = _nonempty(row)
+        if len({_text(v) for _, v in cells}) < 2:
+            continue
+        for c, _ in cells:
+            used[c] = True
+    groups: list[tuple[int, int]] = []
+    start: int | None = None
+    for c in range(width + 1):
+        if c < width and used[c]:
+            start = c if start is None else start
+        elif start is not None:
+            groups.append((start, c - 1))
+            start = None
+    return groups
+
+
+def _masked(rows: list[list[object]], lo: int, hi: int) -> list[list[object]]:
+    return [[v if lo <= c <= hi else None for c, v in enumerate(row)] for row in rows]
+
+
+def _is_header_like(row: list[object]) -> bool:
+    """Header cells are short texts (or month headings), not figures."""
+    cells = [v for _, v in _nonempty(row)]
+    texts = [v for v in cells if isinstance(v, str | periods.Period | dt.date)]
+    return bool(cells) and len(texts) >= 0.8 * len(cells) and all(len(str(v)) <= 60 for v in texts)
+
+
+def _stacked(rows: list[list[object]], first: headers.HeaderMatch) -> list[tuple[headers.HeaderMatch, int]]:
+    """A table and any other tables under it, each running to the row before the next one's header."""
+    found = [first]
+    head = [headers.normalise(v) for v in rows[first.row]]
+    for r in range(first.row + 1, len(rows)):
+        row = rows[r]
+        if headers.header_hits(row) < 2 or not _is_header_like(row):
+            continue
+        norm = [headers.normalise(v) for v in row]
+        same = sum(1 for a, b in zip(norm, head, strict=False) if a and a == b)
+        if same >= max(2, len([h for h in head if h]) // 2):
+            continue  # the header repeated after a page break
+        match = headers.match_header(row, r)
+        if match is not None and match.score >= 4:
+            found.append(match)
+            head = norm
+    return [(m, found[i + 1].row if i + 1 < len(found) else len(rows)) for i, m in enumerate(found)]
+
+
+def find_tables(rows: list[list[object]]) -> list[Table]:
+    """Every table on a sheet: side by side (split at empty columns) and one under another."""
+    groups = _column_groups(rows)
+    candidates: list[tuple[int, list[list[object]], headers.HeaderMatch]] = []
+    if len(groups) > 1:
+        for lo, hi in groups:
+            part = _masked(rows, lo, hi)
+            match = headers.find_header(part)
+            if match is None:
+                candidates = []
+                break
+            candidates.append((lo, part, match))
+    tables: list[Table] = []
+    if len(candidates) > 1:
+        for lo, part, match in candidates:
+            for m, end in _stacked(part, match):
+                where = f" (table at {column_letter(lo)}{m.row + 1})" if lo or m is not match else ""
+                tables.append(Table(m, part, end, where))
+        return tables
+    match = headers.find_header(rows)
+    if match is None:
+        return []
+    for m, end in _stacked(rows, match):
+        tables.append(Table(m, rows, end, f" (table at row {m.row + 1})" if m is not match else ""))
+    return tables
+
+
+def _two_row_header(rows: list[list[object]], match: headers.HeaderMatch) -> dict[int, str]:
+    """Under a row of months, "Actual" | "Target" (a month merged over both): which column is which."""
+    if match.family.code != "kpi_wide" or match.row + 1 >= len(rows):
+        return {}
+    below, head = rows[match.row + 1], rows[match.row]
+    roles: dict[int, str] = {}
+    for c in list(match.months):
+        word = headers.normalise(below[c]) if c < len(below) else ""
+        if word in _SUB_VALUE:
+            roles[c] = "value"
+        elif word in _SUB_TARGET:
+            roles[c] = "target"
+        elif word in _SUB_RAG:
+            roles[c] = "rag"
+    if not roles:
+        return {}
+    # a month written once over two columns without a merge: the blank header beside it is the same month
+    for c in range(1, len(below)):
+        if c in match.months or (c < len(head) and headers.normalise(head[c])):
+            continue
+        word = headers.normalise(below[c])
+        if c - 1 in match.months and (word in _SUB_TARGET or word in _SUB_RAG or word in _SUB_VALUE):
+            match.months[c] = match.months[c - 1]
+            roles[c] = "target" if word in _SUB_TARGET else ("rag" if word in _SUB_RAG else "value")
+    return roles
+
+
+_SUB_VALUE = {"actual", "value", "result", "outturn", "performance", "perf", "this month", "act"}
+_SUB_TARGET = {"target", "tgt", "target value"}
+_SUB_RAG = {"rag", "rag rating", "rag status"}
 
 
 def parse_workbook(book: Workbook, ctx: Context, *, default_plan: str | None = None) -> ParsedReturn:
@@ -723,42 +1231,70 @@ def parse_workbook(book: Workbook, ctx: Context, *, default_plan: str | None = N
         if not any(_nonempty(r) for r in rows):
             out.sheets.append(SheetReport(sheet.name, None, "skipped", reason="empty sheet"))
             continue
-        match = headers.find_header(rows)
-        if match is None:
-            match = _remembered(rows, sheet.name, ctx)
-        if match is None:
+        _bare_month_headers(out, sheet, rows, book.filename)
+        tables = find_tables(rows)
+        if not tables:
+            remembered = _remembered(rows, sheet.name, ctx)
+            if remembered is not None:
+                tables = [Table(remembered, rows, len(rows), "")]
+        if not tables:
             first = next((r for r in rows if len(_nonempty(r)) >= 2), [])
             heads = ", ".join(f"'{_text(v)[:30]}'" for _, v in _nonempty(first)[:6])
-            out.sheets.append(SheetReport(sheet.name, None, "skipped",
-                                          reason=f"no recognisable table (first row with headers: {heads or 'none'})"))
+            out.sheets.append(SheetReport(
+                sheet.name, None, "skipped",
+                reason=f"no recognisable table (first row with headers: {heads or 'none'}); a KPI table needs a Ref "
+                       "or KPI column and a Value column or month columns, an action table an Action column"))
             continue
-        sheet_period = ctx.period_hint or _sheet_period(sheet, rows, match.row, book.filename)
-        parser = SheetParser(out, ctx, sheet, rows, match, sheet_period)
-        family = match.family.code
-        if family == "kpi_values":
-            parser.parse_kpi_values()
-        elif family == "kpi_wide":
-            parser.parse_kpi_wide()
-        elif family == "kpi_definitions":
-            parser.parse_definitions()
-        elif family == "benchmarks":
-            parser.parse_benchmarks()
-        elif family == "judgements":
-            parser.parse_judgements()
-        elif family == "recommendations":
-            parser.parse_recommendations()
-        else:
-            parser.parse_actions(default_plan)
-        out.sheets.append(SheetReport(sheet.name, family, match.family.label, parser.count, header_row=match.row + 1,
-                                      unmatched=[t for _, t in match.unmatched]))
-        if parser.skipped_blank:
-            out.notes.append(f"{sheet.name}: {parser.skipped_blank} row(s) with no value were left out")
+        for table in tables:
+            _parse_table(out, ctx, book, sheet, table, default_plan)
         if sheet.hidden:
             out.problem(Loc(sheet.name, 0), "this sheet is hidden in Excel; its data was read", "warning")
     check_duplicates(out)
     if not out.errors and out.empty:
-        out.problem(None, "no data found: no sheet holds a recognisable KPI or action table")
+        out.problem(None, "no data found: no sheet holds a recognisable KPI or action table — a KPI table needs a "
+                    "Ref (or KPI) column and a Value column or month columns; an action table needs Action and "
+                    "Lead officer, Status or RAG columns (download the template for the layout)")
     return out
+
+
+def _parse_table(out: ParsedReturn, ctx: Context, book: Workbook, sheet: Sheet, table: Table,
+                 default_plan: str | None) -> None:
+    rows, match = table.rows, table.match
+    sheet_period = ctx.period_hint or _sheet_period(sheet, rows, match.row, book.filename)
+    authority = None
+    if "authority" not in match.columns.values() and "authority_name" not in match.columns.values():
+        authority = _sheet_authority(out, ctx, sheet, rows, match.row, book.filename)
+        if authority is not None:
+            out.authority = out.authority or authority
+    parser = SheetParser(out, ctx, sheet, rows, match, sheet_period)
+    parser.end = table.end
+    parser.sheet_authority = authority
+    parser.roles = _two_row_header(rows, match)
+    if parser.roles:
+        parser.start = match.row + 2
+        out.note(Loc(sheet.name, match.row + 1), "a two-row header: each month's Actual column read as the value "
+                 "and its Target column as the target")
+    family = match.family.code
+    if family == "kpi_values":
+        parser.parse_kpi_values()
+    elif family == "kpi_wide":
+        parser.parse_kpi_wide()
+    elif family == "kpi_definitions":
+        parser.parse_definitions()
+    elif family == "benchmarks":
+        parser.parse_benchmarks()
+    elif family == "judgements":
+        parser.parse_judgements()
+    elif family == "recommendations":
+        parser.parse_recommendations()
+    else:
+        parser.parse_actions(default_plan)
+    used = set(match.columns) | set(match.months)
+    ignored = [t for c, t in match.unmatched if c not in used]
+    out.sheets.append(SheetReport(sheet.name + table.where, family, match.family.label, parser.count,
+                                  header_row=match.row + 1, unmatched=ignored, skipped_rows=parser.skipped_rows))
+    if parser.skipped_blank:
+        out.notes.append(f"{sheet.name}{table.where}: {parser.skipped_blank} row(s) with no value were left out")
 
 
 def _remembered(rows: list[list[object]], sheet_name: str, ctx: Context) -> headers.HeaderMatch | None:

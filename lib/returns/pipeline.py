@@ -24,13 +24,17 @@ from lib import config, periods, queries, reference, store
 from lib.model import Authority, ColumnMapping, Plan, Upload, UploadFile
 from lib.returns import commit, headers
 from lib.returns.parse import Context, parse_workbook
-from lib.returns.records import ParsedReturn, Problem, SheetReport
+from lib.returns.records import Change, ParsedReturn, Problem, SheetReport
 from lib.returns.workbook import RejectedFile, read_workbook
 from lib.upserts import ChangeCounter
 
 
 class _Rollback(Exception):
     """Raised inside the transaction to discard a preview."""
+
+
+class _Refused(Exception):
+    """Raised inside the transaction when writing found a problem (an ambiguous action id, say)."""
 
 
 class _Duplicate(Exception):
@@ -49,10 +53,46 @@ class ImportResult:
     counter: ChangeCounter = field(default_factory=ChangeCounter)
     notes: list[str] = field(default_factory=list)
     duplicate_of: int | None = None
+    changes: list[Change] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def cell_notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "note"]
+
+    def note_lines(self) -> list[str]:
+        """Every note, file-level then cell-level, each starting with "note:"."""
+        return [f"note: {self.filename}: {n}" for n in self.notes] + [p.line() for p in self.cell_notes]
+
+    def skipped(self) -> dict[str, list[str]]:
+        """What was not read: sheets (and why) and columns (with their header text)."""
+        return {
+            "sheets": [f"{s.name}: {s.reason}" for s in self.sheets if s.family is None],
+            "columns": [f"{s.name}: '{u}'" for s in self.sheets for u in s.unmatched],
+            "rows": [f"{s.name}: {r}" for s in self.sheets for r in s.skipped_rows],
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary object ``import --format json`` prints for each file."""
+        return {
+            "file": self.filename, "status": self.outcome, "upload_id": self.upload_id,
+            "duplicate_of": self.duplicate_of,
+            "counts": {"new": sum(self.counter.added.values()), "changed": sum(self.counter.changed.values()),
+                       "unchanged": sum(self.counter.unchanged.values()), "by_table": self.counter.as_dict()},
+            "notes": self.note_lines(), "warnings": [p.line() for p in self.warnings],
+            "problems": [p.line() for p in self.errors],
+            "changes": [c.as_row() for c in self.changes],
+            "skipped": self.skipped(),
+            "sheets": [{"sheet": s.name, "read_as": s.label, "rows": s.rows, "header_row": s.header_row}
+                       for s in self.sheets],
+        }
 
     @property
     def ok(self) -> bool:
@@ -68,7 +108,7 @@ class ImportResult:
         unchanged = sum(self.counter.unchanged.values())
         verb = "would add" if self.outcome == "preview" else "imported as upload " + str(self.upload_id) + ":"
         return (f"{self.filename}: {verb} {added} new, {changed} changed, {unchanged} unchanged rows"
-                + (f", {len(self.problems)} warning(s)" if self.problems else ""))
+                + (f", {len(self.warnings)} warning(s)" if self.warnings else ""))
 
     def change_rows(self) -> list[dict[str, Any]]:
         """What will be (or was) added and changed, per table, for the preview."""
@@ -91,9 +131,10 @@ def build_context(engine: Engine, period_hint: periods.Period | None = None) -> 
         setting = conn.execute(text("SELECT value FROM setting WHERE key = 'authority'")).scalar()
         ctx.authority = str(setting) if setting else config.DEFAULT_AUTHORITY
         ctx.authorities = {str(r[0]): str(r[1]) for r in conn.execute(text("SELECT la_code, name FROM authority"))}
-        for ref, name, unit in conn.execute(text("SELECT ref, name, unit FROM kpi")):
+        for ref, name, unit, polarity in conn.execute(text("SELECT ref, name, unit, polarity FROM kpi")):
             ctx.kpi_units[ref] = unit
-            ctx.kpi_names[str(name).strip().lower()] = ref
+            ctx.kpi_polarity[ref] = polarity
+            ctx.kpi_names[" ".join(str(name).lower().split())] = ref
         typical = conn.execute(text(
             "SELECT k.ref, AVG(ABS(v.value)) FROM kpi_value v JOIN kpi k ON k.id = v.kpi_id "
             "WHERE v.value IS NOT NULL AND k.unit = 'percent' GROUP BY k.ref"))
@@ -198,14 +239,25 @@ def import_bytes(
             session.add(upload)
             session.flush()
             session.add(UploadFile(upload_id=upload.id, content=data))
-            counter = commit.apply(session, parsed, upload_id=upload.id, authority=ctx.authority,
-                                   default_plan=default_plan)
+            writer = commit.apply(session, parsed, upload_id=upload.id, authority=parsed.authority or ctx.authority,
+                                  default_plan=default_plan)
+            counter = writer.counter
+            result.problems = list(parsed.problems)
+            result.changes = writer.records
+            if parsed.errors:
+                raise _Refused
             upload.summary = json.dumps({"changes": counter.as_dict(),
                                          "sheets": [(s.name, s.family, s.rows, s.reason) for s in parsed.sheets],
-                                         "warnings": [p.line() for p in parsed.warnings[:200]]})
+                                         "warnings": [p.line() for p in parsed.warnings[:200]],
+                                         "notes": result.note_lines()[:200]})
             result.counter, result.upload_id = counter, upload.id
             if dry_run:
                 raise _Rollback
+    except _Refused:
+        result.outcome, result.upload_id, result.changes = "rejected", None, []
+        if record_rejections and not dry_run:
+            _record_rejection(engine, result, data, user)
+        return result
     except _Rollback:
         result.outcome, result.upload_id = "preview", None
         return result

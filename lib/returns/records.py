@@ -42,7 +42,8 @@ class Problem:
     row: int | None  # Excel row number (1-based)
     column: str | None  # Excel column letter
     message: str
-    severity: str = "error"  # error (blocks the import) | warning (listed, import allowed)
+    severity: str = "error"  # error (blocks the import) | warning (listed, import allowed) | note (how a cell
+    # was read, for the record: "'FS S6' read as FS/S6")
 
     def line(self) -> str:
         """``FILE: SHEET: row R: column C: message``, leaving out the parts unknown."""
@@ -53,12 +54,31 @@ class Problem:
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column {self.column}")
+        if self.severity == "note":
+            return "note: " + ": ".join(parts) + ": " + self.message
         prefix = "" if self.severity == "error" else "warning: "
         return ": ".join(parts) + ": " + prefix + self.message
 
     def as_row(self) -> dict[str, Any]:
         return {"Severity": self.severity, "File": self.file, "Sheet": self.sheet or "", "Row": self.row,
                 "Column": self.column or "", "Problem": self.message}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing an upload adds or alters, for the cell-by-cell preview: what, which field, from → to, where."""
+
+    kind: str  # "new" | "changed"
+    table: str  # kpi | kpi_value | benchmark | action | action_update | plan | recommendation | ...
+    thing: str  # "FS/S6 · 302 · Jun 2019", "Plan 2017 · action 1.10"
+    field: str  # the field changed ("value", "status", ...); for a new row, the fields it holds
+    before: str | None
+    after: str | None
+    cell: str | None  # "Sheet!C7" when the change comes from one cell
+
+    def as_row(self) -> dict[str, Any]:
+        return {"Change": self.kind, "What": self.table, "Item": self.thing, "Field": self.field,
+                "From": self.before or "", "To": self.after or "", "Cell": self.cell or ""}
 
 
 @dataclass
@@ -76,6 +96,7 @@ class KpiRecord:
     tolerance: float | None = None
     frequency: str | None = None
     decimals: int | None = None
+    definition: bool = False  # read from a definitions sheet: may change a stored KPI's definition
 
 
 @dataclass
@@ -125,6 +146,10 @@ class ActionRecord:
     timeframe: str | None = None
     inspection: InspectionKey | None = None  # which inspection's recommendations the plan answers
     update: dict[str, Any] | None = None  # period_end, period_label, status, status_reported, rag, ...
+    definition: bool = False  # a plan table with no progress columns: may change titles and descriptions
+    due_readable: bool = True  # the due cell named a date, a horizon or "ongoing"
+    ref_typed_as_number: bool = False  # Excel held the id as a number ("1.10" arrives as 1.1)
+    columns: dict[str, str] = field(default_factory=dict)  # field -> cell ("Actions!H7") for the preview
 
 
 @dataclass
@@ -159,6 +184,7 @@ class SheetReport:
     reason: str | None = None  # why it was skipped
     header_row: int | None = None
     unmatched: list[str] = field(default_factory=list)
+    skipped_rows: list[str] = field(default_factory=list)  # "row 31 'Source: DfE' (a note)"
 
 
 @dataclass
@@ -173,6 +199,7 @@ class ParsedReturn:
     problems: list[Problem] = field(default_factory=list)
     sheets: list[SheetReport] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    authority: str | None = None  # whose figures, when the file names an authority for all of them
 
     @property
     def errors(self) -> list[Problem]:
@@ -180,7 +207,10 @@ class ParsedReturn:
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity != "error"]
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def note(self, loc: Loc | None, message: str) -> None:
+        self.problem(loc, message, "note")
 
     @property
     def empty(self) -> bool:

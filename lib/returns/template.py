@@ -39,8 +39,7 @@ INSTRUCTIONS = (
     "4. Upload the workbook on the Upload returns page (or: python -m lib.cli import FILE).",
     "   You will see a preview and every problem found before anything is stored.",
     "",
-    "RAG key for actions: Green = on track or met; Green Amber = delayed, low impact;",
-    "Red Amber = delayed, medium impact; Red = risk of not delivering or high impact; Blue = complete.",
+    *vocab.rag_key_lines(),  # generated from vocab.RAG_WORD_TABLE / STATUS_WORD_TABLE, the importer's own words
 )
 
 
