@@ -256,20 +256,43 @@ def _period_option(text: str | None) -> periods.Period | None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """One summary line per file (scripts rely on it); problems, warnings and notes after it; with
+    ``--changes`` every change cell by cell; ``--format json`` one summary object per file instead."""
     engine = _engine(args)
     period = _period_option(args.period)
     status = 0
+    summaries: list[dict[str, Any]] = []
     for name in args.files:
         result = pipeline.import_path(engine, Path(name), dry_run=args.dry_run, period=period, user=args.user)
-        if result.errors or result.outcome == "rejected":
-            status = 1
-            for problem in result.problems:
-                print(problem.line(), file=sys.stderr)
-            print(result.summary_line(), file=sys.stderr)
+        failed = bool(result.errors) or result.outcome == "rejected"
+        status = 1 if failed else status
+        if args.format == "json":
+            summaries.append(result.as_dict())
             continue
-        print(result.summary_line())
-        for problem in result.problems:
-            print("  " + problem.line())
+        out = sys.stderr if failed else sys.stdout
+        if failed:
+            for problem in result.errors:
+                print(problem.line(), file=out)
+            print(result.summary_line(), file=out)
+        else:
+            print(result.summary_line(), file=out)
+        for problem in result.warnings:
+            print("  " + problem.line(), file=out)
+        for line in result.note_lines():
+            print("  " + line, file=out)
+        skipped = result.skipped()
+        for sheet in skipped["sheets"]:
+            print(f"  note: {result.filename}: sheet skipped: {sheet}", file=out)
+        for column in skipped["columns"]:
+            print(f"  note: {result.filename}: column not read: {column}", file=out)
+        if args.changes and not failed:
+            for change in result.changes:
+                before = f"{change.before} → " if change.kind == "changed" else ""
+                where = f" [{change.cell}]" if change.cell else ""
+                print(f"  {change.kind}: {change.thing}: {change.field}: {before}{change.after or ''}{where}",
+                      file=out)
+    if args.format == "json":
+        print(json.dumps(summaries, indent=2, default=str))
     return status
 
 
@@ -365,6 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="check and preview; store nothing")
     p.add_argument("--period", help="the month the return is for, when the file does not say (e.g. 2019-06)")
     p.add_argument("--user", default=os.environ.get("USER"), help="who is uploading (for the history)")
+    p.add_argument("--changes", action="store_true", help="list every change: item, field, from → to, cell")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="json: one summary object per file (status, counts, notes, warnings, problems, changes)")
     p.add_argument("--db", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_import)
 

@@ -118,7 +118,6 @@ class Writer:
             self.session.add(row)
             self.session.flush()
             found = self.periods[key] = row.id
-            self.counter.note("period", "added")
         return found
 
     # KPIs and values ---------------------------------------------------------------------------

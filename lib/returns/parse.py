@@ -295,8 +295,9 @@ class SheetParser:
         if col is not None:
             cells = [row[col] if col < len(row) else None]
             nxt = col + 1
-            blank_header = not (self.header_norm[nxt] if nxt < len(self.header_norm) else "")
-            if nxt < len(row) and nxt not in self.match.columns and blank_header:
+            beside = self.header_norm[nxt] if nxt < len(self.header_norm) else ""
+            split = not beside or beside == self.header_norm[col]  # "Ref" over two cells: CPI | FS/S6
+            if nxt < len(row) and nxt not in self.match.columns and split:
                 cells.append(row[nxt])
         kind, ref = values.parse_ref(cells) if cells else (None, None)
         if ref and not looks_like_ref(ref):
@@ -466,6 +467,26 @@ class SheetParser:
             "rag_reported_text": rag_text,
         }
 
+    def target_scale(self, r: int, col: int | None, ref: str, fields: dict[str, Any]) -> None:
+        """A percentage KPI's target typed as a fraction (0.9 for 90%) is rescaled to points when the row's
+        value or the KPI's history is in points (noted); with no evidence it is kept, with a warning."""
+        target = fields.get("target")
+        if target is None or self.unit_of(ref) != "percent" or not 0 < abs(target) <= 1.0 or col is None:
+            return
+        text = str(fields.get("target_text") or "")
+        if "%" in text or (r, col) in self.sheet.percent_cells:
+            return
+        value = fields.get("value")
+        typical = self.ctx.kpi_typical.get(ref)
+        where = Loc(self.sheet.name, r, col)
+        if (value is not None and abs(value) > 1.5) or (typical is not None and typical > 1.5):
+            fields["target"] = round(target * 100, 6)
+            self.out.note(where, f"{ref}: target {text or target} read as {fields['target']:g}% (a fraction of 1 "
+                          "where percentage points are expected)")
+        else:
+            self.out.problem(where, f"{ref}: target {text or target} stored as {target:g}% — if you meant "
+                             f"{target * 100:g}%, type {target * 100:g}", "warning")
+
     def target_fields(self, r: int, row: list[object]) -> dict[str, Any]:
         col = self.cols.get("target")
         if col is None:
@@ -481,6 +502,7 @@ class SheetParser:
     def skip_row(self, r: int, text: str, why: str) -> None:
         shown = text if len(text) <= 60 else text[:59] + "…"
         self.skipped_rows.append(f"row {r + 1} '{shown}' ({why})")
+        self.out.note(Loc(self.sheet.name, r), f"'{shown}' not read as data: {why}")
 
     def side_text(self, r: int, row: list[object], banner: str | None) -> bool:
         """Notes, sources, footnotes, keys and totals are kept as notes, never as KPI rows or commentary."""
@@ -505,13 +527,13 @@ class SheetParser:
             banner = self.banner(row)
             if self.side_text(r, row, banner):
                 continue
-            if banner:
+            if banner and (len(_nonempty(row)) > 1 or not looks_like_ref(banner) or len(banner) >= 40):
                 spans = len(_nonempty(row)) >= max(2, width - 1)
                 if last is not None and len(banner) >= 40 and spans:
                     last.fields["commentary"] = self.long_text(r, "commentary", banner)
                     self.out.note(Loc(self.sheet.name, r), f"the text across this row was read as the commentary "
                                   f"for {last.ref} (the row above)")
-                elif len(banner) >= 40:
+                elif len(banner) >= 40 or " = " in banner:
                     self.skip_row(r, banner, "text on its own, kept as a note")
                 else:
                     label = banner.strip("# ")
@@ -537,6 +559,7 @@ class SheetParser:
             if authority is None or period is None or fields is None:
                 continue
             fields.update(self.target_fields(r, row))
+            self.target_scale(r, self.cols.get("target"), ref, fields)
             rag_cell = self.text(row, "rag")
             rag_col = self.cols.get("rag")
             if rag_cell or (rag_col is not None and (r, rag_col) in self.fills):
@@ -624,14 +647,14 @@ class SheetParser:
             banner = self.banner(row)
             if self.side_text(r, row, banner):
                 continue
+            if (banner and len(_nonempty(row)) == 1 and not looks_like_ref(banner)) or (banner and len(banner) >= 40):
+                if len(banner) >= 40 or " = " in banner:
+                    self.skip_row(r, banner, "text on its own, kept as a note")
+                else:
+                    self.context_label = banner
+                continue
             ref, kind = self.kpi_ref(r, row)
             if not ref:
-                if banner:
-                    if len(banner) >= 40:
-                        self.skip_row(r, banner, "text on its own, kept as a note")
-                    else:
-                        self.context_label = banner
-                    continue
                 if not any(p.row == r + 1 and p.sheet == self.sheet.name for p in self.out.errors[-3:]):
                     self.out.problem(self.loc(r, "ref"), "no KPI reference: give the Ref (or the exact KPI name)")
                 continue
@@ -660,6 +683,7 @@ class SheetParser:
                 if "target" in cols:
                     tcol = cols["target"]
                     fields.update(self.target_cell(r, tcol, row[tcol] if tcol < len(row) else None))
+                self.target_scale(r, cols.get("target", self.cols.get("target")), ref, fields)
                 if "rag" in cols:
                     rcol = cols["rag"]
                     text = _text(row[rcol]) if rcol < len(row) else ""
@@ -760,13 +784,16 @@ class SheetParser:
             banner = self.banner(row)
             ref = self.text(row, "action_ref")
             text_ = self.text(row, "action_text")
-            if banner and not ref:
+            if banner and NOTE_LINE.match(banner):
+                self.skip_row(r, banner, "a note or key beside the plan, kept as a note")
+                continue
+            if banner and (not ref or len(_nonempty(row)) > 1 or not ACTION_REF.match(ref)):
                 self.context_label = banner
                 continue
             if not (ref or text_ or self.text(row, "title")):
                 continue
             recs, rec_texts = self.recommendation_cell(self.text(row, "recommendations"), rec_numbers)
-            if ref and not re.match(r"^[A-Za-z]{0,4}\d+(\.\d+)*[a-z]?$", ref) and not text_:
+            if ref and not ACTION_REF.match(ref) and not text_:
                 # an action-ref column holding text (a shifted column): treat it as the action text
                 text_, ref = ref, ""
             if not ref:
@@ -776,6 +803,12 @@ class SheetParser:
             due_raw = self.raw(row, "due")
             due_text = self.text(row, "due")
             due = periods.parse_due(due_raw) if due_text else None
+            if due is not None and due.assumption:
+                self.out.note(self.loc(r, "due"), due.assumption)
+            if due is not None and due.revised_from and due.final:
+                earlier = ", ".join(d.strftime("%-d %b %Y") for d in due.revised_from)
+                self.out.note(self.loc(r, "due"), f"due date read as the revised {due.final:%-d %b %Y} (earlier: "
+                              f"{earlier})")
             title = self.text(row, "title") or first_line(text_)
             record = ActionRecord(
                 plan=self.text(row, "plan") or default_plan,
@@ -793,7 +826,7 @@ class SheetParser:
                 success=self.text(row, "success") or None,
                 timeframe=self.text(row, "timeframe") or None,
                 definition=self.definition_sheet,
-                due_readable=due is None or bool(due.dates or due.horizon_months or due.open_ended),
+                due_readable=due is None or due.readable,
                 ref_typed_as_number=isinstance(self.raw(row, "action_ref"), float),
                 columns={f: f"{self.sheet.name}!{self.loc(r, f).cell}" for f in self.cols},
             )
@@ -825,39 +858,45 @@ class SheetParser:
         status_text = self.text(row, "status")
         rag_text = self.text(row, "rag")
         commentary = self.text(row, "commentary")
-        if not (status_text or rag_text or commentary):
+        rag_col = self.cols.get("rag")
+        coloured = rag_col is not None and vocab.rag_from_colour(self.fills.get((r, rag_col), "")) is not None
+        if not (status_text or rag_text or commentary or coloured):
             return None
         period = self.row_period(r, row, required=True)
         if period is None:
             return None
-        status = vocab.normalise_status(status_text) if status_text else None
-        if status_text and status is None:
-            self.out.problem(self.loc(r, "status"), f"status '{status_text[:40]}' is not one of Not started, In "
-                             "progress, On hold, Complete - awaiting sign-off, Complete; kept as written", "warning")
+        status = None
+        if status_text:
+            status, warning = vocab.read_status_cell(status_text)
+            if warning:
+                self.out.problem(self.loc(r, "status"), warning, "warning")
         rag = None
-        if rag_text:
-            rag = vocab.normalise_rag(rag_text)
-            if rag is None and vocab.normalise_status(rag_text) == "complete":
-                rag, status = "blue", status or "complete"
-            if rag is None:
-                first = rag_text.split()[0] if rag_text.split() else ""
-                rag = vocab.normalise_rag(first)
-            if rag is None:
-                self.out.problem(self.loc(r, "rag"), f"'{rag_text[:40]}' is not a RAG rating (Green, Amber, Red, "
-                                 "Green Amber, Red Amber, Blue, or G/A/R)")
-                return None
+        if rag_text or coloured:
+            cell = vocab.read_rag_cell(rag_text) if rag_text else None
+            if cell is not None and cell.problem:
+                self.out.problem(self.loc(r, "rag"), cell.problem, cell.severity or "error")
+                if cell.severity == "error":
+                    return None
+            rag = cell.rag if cell is not None else self.rag_value(r, "")
+            if cell is not None and cell.status and not status:
+                status = cell.status
+        if not (status or rag or commentary):
+            return None
         return {
             "period_end": period.end,
             "period_label": periods.month(period.end.year, period.end.month).label,
             "status": status,
-            "status_reported": status_text or None,
+            "status_reported": status_text[:120] or None,
             "rag": rag,
-            "rag_reported": rag_text or None,
+            "rag_reported": (rag_text or ("(cell colour)" if rag else ""))[:40] or None,
             "commentary": self.long_text(r, "commentary", commentary) if commentary else None,
             "reported_by": self.text(row, "reported_by") or None,
             "source_sheet": self.sheet.name,
             "source_cell": self.loc(r, "status" if "status" in self.cols else "rag").cell,
         }
+
+
+ACTION_REF = re.compile(r"^[A-Za-z]{0,4}\s?\d+(\.\d+)*[a-z]?$")
 
 
 def _hashable(value: object) -> bool:
