@@ -572,8 +572,11 @@ def show_import_result(result: Any, key: str) -> None:
         return
     if result.sheets:
         st.dataframe(
-            pd.DataFrame([{"Sheet": s.name, "Read as": s.label, "Rows": s.rows, "Header row": s.header_row,
-                           "Note": s.reason or ""} for s in result.sheets]),
+            pd.DataFrame([{"Sheet": s.name, "Read as": s.label, "Rows": s.rows,
+                           "Header row": str(s.header_row) if s.header_row else "",
+                           "Not read": s.reason or "; ".join([*(f"column '{u}'" for u in s.unmatched),
+                                                               *s.skipped_rows])}
+                          for s in result.sheets]),
             hide_index=True, width="stretch",
         )
     if result.outcome == "preview":
@@ -582,21 +585,52 @@ def show_import_result(result: Any, key: str) -> None:
         rows = result.change_rows()
         if rows:
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        show_upload_changes(result, key)
     errors, warnings = result.errors, [p for p in result.problems if p.severity != "error"]
     if errors:
         st.error(f"{len(errors)} problem(s) — nothing from this file will be stored. Fix them and upload again.",
                  icon=":material/error:")
     if warnings:
         st.warning(f"{len(warnings)} warning(s) — the import is allowed; check them.", icon=":material/warning:")
-    if result.problems:
-        st.dataframe(pd.DataFrame([p.as_row() for p in result.problems]), hide_index=True, width="stretch",
+    listed = [p for p in result.problems if p.severity != "note"]
+    if listed:
+        st.dataframe(pd.DataFrame([p.as_row() for p in listed]), hide_index=True, width="stretch",
                      column_config={"Problem": st.column_config.TextColumn(width="large")})
-        st.download_button("Download the problems as a spreadsheet",
-                           report.problems_workbook(result.problems, result.sheets),
-                           file_name=f"problems-{result.filename.rsplit('.', 1)[0]}.xlsx", mime=XLSX_MIME,
+    if result.problems or result.changes:
+        st.download_button("Download the changes, problems and notes as a spreadsheet",
+                           report.problems_workbook(result.problems, result.sheets, result.changes),
+                           file_name=f"preview-{result.filename.rsplit('.', 1)[0]}.xlsx", mime=XLSX_MIME,
                            key=f"dl_{key}")
-    for note in result.notes:
-        st.caption(note)
+    notes = result.notes + [p.line().removeprefix("note: ").removeprefix(result.filename + ": ")
+                            for p in result.cell_notes]
+    if notes:
+        with st.expander(f"How the file was read ({len(notes)} note(s))", icon=":material/info:"):
+            st.dataframe(pd.DataFrame({"Note": notes}), hide_index=True, width="stretch")
+
+
+def show_upload_changes(result: Any, key: str) -> None:
+    """Every change the upload would make, cell by cell, filterable: what, item, field, from → to, cell."""
+    from lib.returns.pipeline import TABLE_LABELS as CHANGE_LABELS
+
+    if not result.changes:
+        st.caption("Nothing in this file differs from what is stored.")
+        return
+    frame = pd.DataFrame([c.as_row() for c in result.changes])
+    kinds = sorted(frame["What"].unique())
+    c1, c2 = st.columns([1, 2])
+    chosen = c1.multiselect("Show changes to", kinds, default=kinds, key=f"chg_what_{key}",
+                            format_func=lambda k: CHANGE_LABELS.get(k, k))
+    needle = c2.text_input("Find an item (ref, action, period)", key=f"chg_find_{key}")
+    shown = frame[frame["What"].isin(chosen)]
+    if needle:
+        shown = shown[shown["Item"].str.contains(needle, case=False, regex=False)]
+    shown = shown.assign(What=shown["What"].map(lambda k: CHANGE_LABELS.get(k, k)))
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={"Item": st.column_config.TextColumn(width="medium"),
+                                "From": st.column_config.TextColumn(width="medium"),
+                                "To": st.column_config.TextColumn(width="medium")})
+    st.caption(f"{len(shown)} of {len(frame)} change(s) shown. Confirming stores exactly these.")
+
 
 
 def current_user() -> str | None:

@@ -22,7 +22,8 @@ with st.expander("Download a return template", icon=":material/download:"):
         c2.download_button(f"Return pack for {lead}", ui.template_bytes(url, version, lead),
                            file_name=ui.pack_filename(lead), mime=ui.XLSX_MIME, key="dl_pack")
 
-files = st.file_uploader("Excel returns (.xlsx)", type=["xlsx"], accept_multiple_files=True, key="upload_files")
+files = st.file_uploader("Returns (.xlsx, .xlsm, .xls, .ods or .csv)", type=["xlsx", "xlsm", "xls", "ods", "csv"],
+                         accept_multiple_files=True, key="upload_files")
 months = ui.month_choices(ctx["as_at"])
 month = st.selectbox("Month the returns are for (used only when a file does not say)", months, index=None,
                      placeholder="Work it out from the file", key="upload_month",

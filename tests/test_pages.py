@@ -121,6 +121,23 @@ def test_upload_page_preview_confirm_and_undo(monkeypatch: pytest.MonkeyPatch, f
     assert queries.actions(engine)[["ref", "rag", "updates"]].to_dict("records") == before
 
 
+def test_upload_preview_lists_every_change_with_its_cell_and_filters(monkeypatch: pytest.MonkeyPatch,
+                                                                     fresh_seeded_url: str) -> None:
+    from tests.test_import import fs_plan_return
+
+    data = fs_plan_return(dt.date(2019, 7, 31), "Red", "Delayed")
+    at = open_page(monkeypatch, fresh_seeded_url, "pages/upload.py")
+    at.file_uploader(key="upload_files").upload("fsiap-2019-07.xlsx", data, XLSX).run()
+    assert not at.exception, at.exception
+    changes = next(d.value for d in at.dataframe if "Cell" in d.value.columns)
+    row = changes[(changes["Item"].str.contains("action 1.03")) & (changes["Field"] == "rag")].iloc[0]
+    assert row["To"] == "Red" and row["Cell"] == "Progress!G5" and row["Change"] == "new"
+    key = next(t.key for t in at.text_input if t.key and t.key.startswith("chg_find_"))
+    at.text_input(key=key).set_value("2.02").run()
+    narrowed = next(d.value for d in at.dataframe if "Cell" in d.value.columns)
+    assert len(narrowed) < len(changes) and narrowed["Item"].str.contains("2.02").all()
+
+
 def before_updates(rows: list[dict[str, object]], ref: str) -> int:
     return int(next(r["updates"] for r in rows if r["ref"] == ref))  # type: ignore[call-overload]
 

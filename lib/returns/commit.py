@@ -35,7 +35,7 @@ from lib.model import (
     Upload,
     UploadChange,
 )
-from lib.returns.records import ActionRecord, Change, InspectionKey, Loc, ParsedReturn
+from lib.returns.records import ActionRecord, Change, InspectionKey, Loc, ParsedReturn, column_letter
 from lib.upserts import ACTION_UPDATE_FIELDS, KPI_VALUE_FIELDS, ChangeCounter, row_snapshot
 
 KPI_DEF_FIELDS = ("name", "theme", "unit", "polarity", "polarity_reported", "kpi_type", "owner", "rag_rule",
@@ -86,9 +86,15 @@ class Writer:
 
     def record(self, kind: str, table: str, thing: str, fld: str, before: Any, after: Any,
                loc: Loc | None = None) -> None:
-        cell = f"{loc.sheet}!{loc.cell}" if loc is not None and loc.col is not None else (
-            f"{loc.sheet} {loc.cell}" if loc is not None else None)
-        self.records.append(Change(kind, table, thing, fld, _shown(before), _shown(after), cell))
+        if loc is None:
+            cell = None
+        elif loc.col is not None:
+            cell = f"{loc.sheet}!{column_letter(loc.col)}{loc.row + 1}"
+        else:
+            cell = f"{loc.sheet} row {loc.row + 1}"
+        self.records.append(Change(kind, table, thing, fld, before if before is None or type(before) is str
+                                   else _shown(before), after if after is None or type(after) is str
+                                   else _shown(after), cell))
 
     def change(self, table: str, row: Any, fields: tuple[str, ...]) -> None:
         snapshot_fields = fields + (("upload_id",) if hasattr(row, "upload_id") else ())
@@ -376,13 +382,13 @@ class Writer:
         if rec.due is not None and rec.due == action.due_date:
             return {}
         if not rec.due_readable:
-            where = rec.columns.get("due")
+            where = rec.columns.get("due", rec.loc)
             if action.due_date is not None:
-                self.parsed.problem(rec.loc if where is None else _loc_of(where),
+                self.parsed.problem(where,
                                     f"cannot read the due date '{rec.due_text[:60]}'; the earlier due date "
                                     f"{_shown(action.due_date)} is cleared (the text is kept)", "warning")
             else:
-                self.parsed.problem(rec.loc if where is None else _loc_of(where),
+                self.parsed.problem(where,
                                     f"cannot read the due date '{rec.due_text[:60]}' (the text is kept)", "warning")
         return {"due_date": rec.due, "due_text": rec.due_text[:120], "_due_clear": rec.due is None}
 
@@ -436,7 +442,7 @@ class Writer:
                     objectives[(plan.id, objective.code)] = objectives_by_title[(plan.id, rec.objective)] = objective
             key = (plan.id, rec.ref)
             thing = f"Plan {plan.code} · action {rec.ref}"
-            cells = {f: _loc_of(c) for f, c in rec.columns.items()}
+            cells = rec.columns
             due = self.due_change(rec, action if action is not None else None)
             if action is not None:
                 fields: dict[str, Any] = {}
@@ -503,7 +509,7 @@ class Writer:
             values_ = {k: v for k, v in rec.update.items() if k != "period_end"}
             existing = updates.get((action_id, end))
             update_thing = f"{thing} · {values_.get('period_label') or end}"
-            cells = {f: _loc_of(c) for f, c in rec.columns.items()}
+            cells = rec.columns
             if existing is None:
                 row = {"action_id": action_id, "period_end": end, "upload_id": self.upload_id,
                        **{f: values_.get(f) for f in ACTION_UPDATE_FIELDS}}
@@ -589,18 +595,6 @@ class Writer:
         if self.changes and self.upload_id is not None:
             self.session.execute(insert(UploadChange), self.changes)
         self.changes.clear()
-
-
-def _loc_of(cell: str) -> Loc:
-    """A Loc back from "Sheet!H7" (what the parser keeps per field)."""
-    sheet, _, ref = cell.rpartition("!")
-    m = re.match(r"([A-Z]+)(\d+)$", ref)
-    if not m:
-        return Loc(sheet, 0)
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return Loc(sheet, int(m.group(2)) - 1, col - 1)
 
 
 def _jsonable(value: Any) -> Any:

@@ -106,7 +106,8 @@ def fill_merged(sheet: Sheet) -> list[list[object]]:
 
 
 def _nonempty(row: list[object]) -> list[tuple[int, object]]:
-    return [(c, v) for c, v in enumerate(row) if v is not None and str(v).strip() != ""]
+    return [(c, v) for c, v in enumerate(row)
+            if v is not None and (not isinstance(v, str) or (v != "" and not v.isspace()))]
 
 
 _MONTH_IN_TEXT = re.compile(
@@ -143,6 +144,7 @@ class SheetParser:
         self.period_cache: dict[tuple[object, object], periods.Period | None] = {}
         self.first_header_col = next((c for c, h in enumerate(self.header_norm) if h), 0)
         self.noted: set[object] = set()
+        self.width = len([h for h in self.header_norm if h])  # the table's own header cells
         self.ref_cache: dict[str, str] = {}
         self.skipped_rows: list[str] = []
         self.conflicts: set[str] = set()  # refs whose unit or polarity cell contradicts the stored KPI
@@ -212,9 +214,11 @@ class SheetParser:
         cells = _nonempty(row)
         if not cells:
             return None
-        texts = {_text(v) for _, v in cells}
-        if len(texts) == 1 and (len(cells) == 1 or len(cells) >= max(2, len(self.header_norm) - 1)):
-            text = texts.pop()
+        first = cells[0][1]
+        if any(v != first for _, v in cells[1:]):
+            return None
+        if len(cells) == 1 or len(cells) >= max(2, self.width - 1):
+            text = _text(first)
             data_cols = {c for f, c in self.cols.items() if f in ("value", "target", "status", "rag", "lead", "due")}
             if len(cells) == 1 and cells[0][0] in data_cols:
                 return None
@@ -828,7 +832,7 @@ class SheetParser:
                 definition=self.definition_sheet,
                 due_readable=due is None or due.readable,
                 ref_typed_as_number=isinstance(self.raw(row, "action_ref"), float),
-                columns={f: f"{self.sheet.name}!{self.loc(r, f).cell}" for f in self.cols},
+                columns={f: Loc(self.sheet.name, r, c) for f, c in self.cols.items()},
             )
             if "framework" in self.cols and self.text(row, "framework"):
                 record.inspection = self.inspection_key(r, row)
@@ -1158,8 +1162,8 @@ def _column_groups(rows: list[list[object]]) -> list[tuple[int, int]]:
     used = [False] * width
     for row in rows:
         cells = _nonempty(row)
-        if len({_text(v) for _, v in cells}) < 2:
-            continue
+        if len(cells) < 2 or all(v == cells[0][1] for _, v in cells):
+            continue  # a title, banner or note, however far it is merged
         for c, _ in cells:
             used[c] = True
     groups: list[tuple[int, int]] = []

@@ -64,7 +64,7 @@ class Problem:
                 "Column": self.column or "", "Problem": self.message}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Change:
     """One thing an upload adds or alters, for the cell-by-cell preview: what, which field, from → to, where."""
 
@@ -149,7 +149,7 @@ class ActionRecord:
     definition: bool = False  # a plan table with no progress columns: may change titles and descriptions
     due_readable: bool = True  # the due cell named a date, a horizon or "ongoing"
     ref_typed_as_number: bool = False  # Excel held the id as a number ("1.10" arrives as 1.1)
-    columns: dict[str, str] = field(default_factory=dict)  # field -> cell ("Actions!H7") for the preview
+    columns: dict[str, Loc] = field(default_factory=dict)  # field -> its cell, for the preview
 
 
 @dataclass
