@@ -374,3 +374,51 @@ def test_undo_of_a_return_that_links_an_existing_plan_restores_it(engine: Engine
     assert queries.actions(engine).set_index("ref").loc["1.1", "recommendations"] == ["3"]
     pipeline.undo(engine, second.upload_id)
     assert {w: show(engine, w) for w in cli.SHOWS} == before
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = cli.main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_dry_run_changes_are_exactly_what_the_import_stores(fresh_seeded_url: str, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`import --dry-run --changes` (and its JSON) promise what the real import then stores, cell by cell."""
+    engine = store.get_engine(fresh_seeded_url)
+    values = queries.kpi_values(engine)
+    s6 = values[values["ref"] == "FS/S6"].sort_values("period_end").iloc[-1]
+    rows = [
+        ["Family Services monthly return — data for July 2019"],
+        ["Produced 12 August 2019"],
+        [],
+        ["Ref", "Indicator", "Period", "Value", "Commentary"],
+        ["FS S6", "Foster care", s6["period"], 61.5, None],  # an existing period, changed value, loose ref
+        ["FS/S11", "External residential", "Jul 2019", 9.9, "Two placements ended"],
+        ["Source: Mosaic, 5 August 2019"],
+    ]
+    path = tmp_path / "fs-return-2019-07.xlsx"
+    path.write_bytes(workbook({"Return": rows}))
+    before = queries.kpi_values(engine)
+    code, out = _cli(capsys, "--db", fresh_seeded_url, "import", str(path), "--dry-run", "--changes")
+    assert code == 0, out
+    assert out.splitlines()[0].startswith("fs-return-2019-07.xlsx: would add 1 new, 1 changed")
+    assert "note: fs-return-2019-07.xlsx: Return: row 5: column A: 'FS S6' read as FS/S6" in out
+    assert "Source: Mosaic" in out and "warning" not in out
+    assert f"changed: FS/S6 · 302 · {s6['period']}: value: {s6['value_text']} → 61.5 [Return!D5]" in out
+    assert "new: FS/S11 · 302 · Jul 2019: value: 9.9 [Return!D6]" in out
+    assert queries.kpi_values(engine).equals(before), "a dry run stores nothing"
+    code, dry = _cli(capsys, "--db", fresh_seeded_url, "import", str(path), "--dry-run", "--format", "json")
+    code, real = _cli(capsys, "--db", fresh_seeded_url, "import", str(path), "--format", "json")
+    assert code == 0
+    promised, done = json.loads(dry)[0], json.loads(real)[0]
+    assert promised["status"] == "preview" and done["status"] == "imported"
+    assert promised["changes"] == done["changes"] and len(done["changes"]) == 2
+    after = queries.kpi_values(engine)
+    for change in done["changes"]:
+        ref, la, period = change["Item"].split(" · ")
+        row = after[(after["ref"] == ref) & (after["la_code"] == la) & (after["period"] == period)].iloc[0]
+        assert row["value_text"] == change["To"] and row["source_cell"] == change["Cell"].split("!")[1]
+    untouched = before.merge(after, on=["ref", "la_code", "period"], suffixes=("", "_after"))
+    untouched = untouched[~((untouched["ref"] == "FS/S6") & (untouched["period"] == s6["period"]))]
+    assert (untouched["value"].fillna(-1) == untouched["value_after"].fillna(-1)).all()
+    assert not any("Source" in str(c) for c in after["commentary"].dropna())

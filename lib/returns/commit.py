@@ -80,9 +80,11 @@ class Writer:
         self.changes: list[dict[str, Any]] = []
         self.records: list[Change] = []  # what the preview lists, cell by cell
         self.recs_by_inspection: dict[int | None, dict[str, Recommendation]] = {}
-        self.periods: dict[tuple[str, dt.date, dt.date], int] = {
-            (p.kind, p.start_date, p.end_date): p.id for p in session.scalars(select(Period))
-        }
+        self.periods: dict[tuple[str, dt.date, dt.date], int] = {}
+        self.period_labels: dict[int, str] = {}  # as stored, so the preview names a period as the pages do
+        for p in session.scalars(select(Period)):
+            self.periods[(p.kind, p.start_date, p.end_date)] = p.id
+            self.period_labels[p.id] = p.label
 
     def record(self, kind: str, table: str, thing: str, fld: str, before: Any, after: Any,
                loc: Loc | None = None) -> None:
@@ -185,7 +187,7 @@ class Writer:
             old = existing.get((kid, rec.authority, pid))
             fields = {f: rec.fields.get(f) for f in KPI_VALUE_FIELDS if f != "source"}
             fields["source"] = f"upload {self.upload_id}" if self.upload_id else None
-            thing = f"{rec.ref} · {rec.authority} · {rec.period.label}"
+            thing = f"{rec.ref} · {rec.authority} · {self.period_labels.get(pid, rec.period.label)}"
             self.plausible(rec, units.get(kid), latest.get((kid, rec.authority)))
             if old is None and rec.fields.get("_no_value"):
                 self.parsed.problem(rec.loc, f"{rec.ref} has no value for {rec.period.label} and none is stored: "

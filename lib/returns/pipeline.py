@@ -307,9 +307,28 @@ def uploads(engine: Engine) -> list[dict[str, Any]]:
 
 
 def upload_file(engine: Engine, upload_id: int) -> bytes | None:
+    """The original bytes of an upload, kept so nothing a user sent is lost — but a workbook carrying
+    macros is never served back to anyone (None), only kept."""
     with store.read(engine) as session:
         row = session.get(UploadFile, upload_id)
-        return bytes(row.content) if row else None
+        if row is None:
+            return None
+        content = bytes(row.content)
+    return None if _has_macros(content) else content
+
+
+def _has_macros(content: bytes) -> bool:
+    import io
+    import zipfile
+
+    if not content.startswith(b"PK"):
+        return content.startswith(b"\xd0\xcf\x11\xe0") and b"_\x00V\x00B\x00A" in content  # OLE VBA storage
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+            return any(n.lower().endswith("vbaproject.bin") or n.lower().startswith("xl/macrosheets/")
+                       for n in zf.namelist())
+    except zipfile.BadZipFile:
+        return False
 
 
 def save_mapping(engine: Engine, sheet_name: str, header: list[object], family: str, mapping: dict[int, str]) -> str:
