@@ -289,7 +289,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             for change in result.changes:
                 before = f"{change.before} → " if change.kind == "changed" else ""
                 where = f" [{change.cell}]" if change.cell else ""
-                print(f"  {change.kind}: {change.thing}: {change.field}: {before}{change.after or ''}{where}",
+                print(f"  {change.kind}: {change.thing}: {change.field_label}: {before}{change.after or ''}{where}",
                       file=out)
     if args.format == "json":
         print(json.dumps(summaries, indent=2, default=str))

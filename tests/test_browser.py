@@ -286,3 +286,25 @@ def test_presentation_mode_screenshot(server: Any, browser: Any) -> None:
         screenshot(page, "presentation_actions")
     finally:
         page.close()
+
+
+def test_upload_preview_lists_changes_by_cell(server: Server, tab: Tab, tmp_path: Path) -> None:
+    """Drop a return in the browser: the preview lists each change with its cell before anything is stored."""
+    import datetime as dt
+
+    from tests.test_import import fs_plan_return
+
+    server.claim_fresh()
+    path = tmp_path / "fsiap-2019-07.xlsx"
+    path.write_bytes(fs_plan_return(dt.date(2019, 7, 31), "Red", "Delayed"))
+    page = tab.open(server.url("upload"))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.get_by_text("This return would add", exact=False).first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Confirm and store this return").wait_for()
+    wait_idle(page)
+    caption = page.get_by_text("change(s) shown. Confirming stores exactly these", exact=False).first
+    caption.scroll_into_view_if_needed()
+    assert caption.inner_text().startswith("15 of 15 change(s) shown"), caption.inner_text()
+    assert_clean(tab, "upload preview")
+    screenshot(page, "upload_preview")
+    assert_accessible(page, "upload_preview")

@@ -404,8 +404,8 @@ def test_dry_run_changes_are_exactly_what_the_import_stores(fresh_seeded_url: st
     assert out.splitlines()[0].startswith("fs-return-2019-07.xlsx: would add 1 new, 1 changed")
     assert "note: fs-return-2019-07.xlsx: Return: row 5: column A: 'FS S6' read as FS/S6" in out
     assert "Source: Mosaic" in out and "warning" not in out
-    assert f"changed: FS/S6 · 302 · {s6['period']}: value: {s6['value_text']} → 61.5 [Return!D5]" in out
-    assert "new: FS/S11 · 302 · Jul 2019: value: 9.9 [Return!D6]" in out
+    assert f"changed: FS/S6 · 302 · {s6['period']}: Value: {s6['value_text']} → 61.5 [Return!D5]" in out
+    assert "new: FS/S11 · 302 · Jul 2019: Value: 9.9 [Return!D6]" in out
     assert queries.kpi_values(engine).equals(before), "a dry run stores nothing"
     code, dry = _cli(capsys, "--db", fresh_seeded_url, "import", str(path), "--dry-run", "--format", "json")
     code, real = _cli(capsys, "--db", fresh_seeded_url, "import", str(path), "--format", "json")

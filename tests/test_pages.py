@@ -130,7 +130,7 @@ def test_upload_preview_lists_every_change_with_its_cell_and_filters(monkeypatch
     at.file_uploader(key="upload_files").upload("fsiap-2019-07.xlsx", data, XLSX).run()
     assert not at.exception, at.exception
     changes = next(d.value for d in at.dataframe if "Cell" in d.value.columns)
-    row = changes[(changes["Item"].str.contains("action 1.03")) & (changes["Field"] == "rag")].iloc[0]
+    row = changes[(changes["Item"].str.contains("action 1.03")) & (changes["Field"] == "RAG")].iloc[0]
     assert row["To"] == "Red" and row["Cell"] == "Progress!G5" and row["Change"] == "new"
     key = next(t.key for t in at.text_input if t.key and t.key.startswith("chg_find_"))
     at.text_input(key=key).set_value("2.02").run()

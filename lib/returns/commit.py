@@ -442,6 +442,8 @@ class Writer:
                     self.session.add(objective)
                     self.session.flush()
                     objectives[(plan.id, objective.code)] = objectives_by_title[(plan.id, rec.objective)] = objective
+                    self.record("new", "objective", f"Plan {plan.code} · objective", "objective", None,
+                                rec.objective, rec.columns.get("objective", rec.loc))
             key = (plan.id, rec.ref)
             thing = f"Plan {plan.code} · action {rec.ref}"
             cells = rec.columns

@@ -1047,6 +1047,11 @@ def _name_variants(name: str) -> list[str]:
     return out
 
 
+_COMMON_WORD_NAMES = frozenset({"reading", "bury", "sutton", "kent", "brent", "halton", "derby", "wigan", "bolton",
+                                "york", "rutland", "bedford", "darlington", "hartlepool", "oldham", "poole",
+                                "richmond", "slough", "swindon", "lincoln", "luton", "medway", "sefton", "torbay"})
+
+
 def authorities_named(text: str, authorities: dict[str, str]) -> list[str]:
     """LA codes of the authorities a title, sheet name or file name names (longest names first, so
     "Bath and North East Somerset" is not also Somerset); codes only as "LA 302"/"LA code 302"."""
@@ -1061,6 +1066,8 @@ def authorities_named(text: str, authorities: dict[str, str]) -> list[str]:
         if variant.split()[0] not in low:
             continue
         pattern = r"(?<![a-z])" + r"[\s-]+".join(re.escape(w) for w in variant.split()) + r"(?![a-z])"
+        if variant in _COMMON_WORD_NAMES:  # "Reading age", "Sutton Trust": only as a council's name
+            pattern += r"(?=\s*(council|borough|metropolitan|city|county|children|local authority|la\b|\(|$))"
         hit = re.search(pattern, low)
         if hit:
             low = low[:hit.start()] + " " * (hit.end() - hit.start()) + low[hit.end():]

@@ -122,6 +122,7 @@ TABLE_LABELS = {
     "kpi": "KPIs", "kpi_value": "KPI values", "benchmark": "Benchmarks", "action": "Actions",
     "action_update": "Action updates", "action_recommendation": "Action–recommendation links",
     "recommendation": "Recommendations", "inspection": "Inspections", "judgement": "Judgements", "plan": "Plans",
+    "objective": "Objectives",
 }
 
 

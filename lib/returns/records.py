@@ -64,6 +64,17 @@ class Problem:
                 "Column": self.column or "", "Problem": self.message}
 
 
+FIELD_LABELS = {
+    "value": "Value", "missing_reason": "Missing (reason)", "target": "Target", "rag_reported": "RAG (reported)",
+    "commentary": "Commentary", "due_date": "Due date", "due_text": "Due (as written)", "lead_officer": "Lead officer",
+    "title": "Title", "description": "Description", "oversight": "Oversight", "success_measures": "Success measures",
+    "objective_id": "Objective", "status": "Status", "rag": "RAG", "reported_by": "Reported by", "name": "Name",
+    "theme": "Theme", "unit": "Unit", "polarity": "Polarity", "polarity_reported": "Polarity (as written)",
+    "kpi_type": "Type", "owner": "Owner", "rag_rule": "RAG rule", "amber_tolerance": "Amber tolerance",
+    "frequency": "Frequency", "decimals": "Decimals", "grade": "Grade", "text": "Text", "timeframe": "Timeframe",
+}
+
+
 @dataclass(slots=True)
 class Change:
     """One thing an upload adds or alters, for the cell-by-cell preview: what, which field, from → to, where."""
@@ -76,8 +87,12 @@ class Change:
     after: str | None
     cell: str | None  # "Sheet!C7" when the change comes from one cell
 
+    @property
+    def field_label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field)
+
     def as_row(self) -> dict[str, Any]:
-        return {"Change": self.kind, "What": self.table, "Item": self.thing, "Field": self.field,
+        return {"Change": self.kind, "What": self.table, "Item": self.thing, "Field": self.field_label,
                 "From": self.before or "", "To": self.after or "", "Cell": self.cell or ""}
 
 
