@@ -24,7 +24,7 @@ DEFAULT_AUTHORITY = "302"
 
 # Upload limits (bytes). The Streamlit server cap is set in .streamlit/config.toml too.
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024  # a regional long return of ~300k rows is 13-16 MB
-MAX_TEXT_CHARS = 5_000
+MAX_TEXT_CHARS = 32_767
 
 
 def database_url(explicit: str | None = None) -> str:

@@ -1,8 +1,10 @@
-"""Builders of hostile and awkward .xlsx files, written in code so no binary fixtures are committed.
+"""Builders of hostile and awkward uploads (.xlsx/.xlsm, .xls, .ods, .csv), written in code so no
+binary fixtures are committed.
 
 Each builder returns the file's bytes. :func:`xlsx` writes a minimal but valid workbook by hand
 (content types, workbook, relationships, styles, sheets) so tests control every byte calamine and
-the pre-check see.
+the pre-check see; :func:`ods` does the same for OpenDocument, :func:`ole` packs streams into an OLE
+compound file, and :func:`xls` uses xlwt (a real BIFF8 writer, a test-only dependency).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import io
 import struct
 import zipfile
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -430,3 +433,314 @@ def ambiguous_date_system() -> bytes:
     """date1904="True" is not an XML boolean: calamine would ignore it, so dates would move four years."""
     return xlsx(sheets=[("Sheet1", sheet_xml('<row r="1"><c r="A1" s="2"><v>45658</v></c></row>'))],
                 workbook_pr='<workbookPr date1904="True"/>')
+
+
+# ---------------------------------------------------------------------------------------------
+# Other formats councils send: .xls (OLE/BIFF8), .ods, .csv — and their hostile variants.
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_FREE, OLE_END, OLE_FAT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+
+
+def _ole_order(name: str) -> tuple[int, str]:
+    """The order of names in an OLE directory tree: shorter first, then by upper case."""
+    return len(name), name.upper()
+
+
+def ole(streams: dict[str, bytes], storages: tuple[str, ...] = ()) -> bytes:
+    """A minimal OLE compound file (version 3, 512-byte sectors) with ``streams`` and empty
+    ``storages`` at the root. Streams are padded to 4,096 bytes so none lives in the mini stream."""
+    sector = 512
+    body = bytearray()
+    fat: list[int] = []
+    placed: dict[str, tuple[int, int]] = {}
+    for name, data in streams.items():
+        padded = data + b"\x00" * (max(4096, -(-len(data) // sector) * sector) - len(data))
+        start, count = len(fat), len(padded) // sector
+        fat.extend(range(start + 1, start + count))
+        fat.append(OLE_END)
+        placed[name] = (start, len(padded))
+        body += padded
+    names = sorted([*streams, *storages], key=_ole_order)
+    entries = [("Root Entry", 5, OLE_END, 0, 1 if names else OLE_FREE, OLE_FREE)]
+    for i, name in enumerate(names):
+        start, size = placed.get(name, (0, 0))
+        right = i + 2 if i + 1 < len(names) else OLE_FREE  # a right-leaning chain: a valid, sorted tree
+        entries.append((name, 2 if name in streams else 1, start, size, OLE_FREE, right))
+    directory = bytearray()
+    for name, kind, start, size, child, right in entries:
+        raw = name.encode("utf-16-le")
+        directory += raw + b"\x00" * (64 - len(raw)) + struct.pack("<HBB", len(raw) + 2, kind, 1)
+        directory += struct.pack("<III", OLE_FREE, right, child) + b"\x00" * 36 + struct.pack("<II", start, size)
+        directory += b"\x00" * 4
+    directory += b"\x00" * (-len(directory) % sector)
+    dir_start = len(fat)
+    dir_count = len(directory) // sector
+    fat.extend(range(dir_start + 1, dir_start + dir_count))
+    fat.append(OLE_END)
+    fat_count = 1
+    while (len(fat) + fat_count) > fat_count * (sector // 4):
+        fat_count += 1
+    fat_start = len(fat)
+    fat.extend([OLE_FAT] * fat_count)
+    fat.extend([OLE_FREE] * (fat_count * (sector // 4) - len(fat)))
+    difat = list(range(fat_start, fat_start + fat_count)) + [OLE_FREE] * (109 - fat_count)
+    header = (OLE_MAGIC + b"\x00" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + b"\x00" * 6 + struct.pack("<9I", 0, fat_count, dir_start, 0, 4096, OLE_END, 0, OLE_END, 0)
+              + struct.pack("<109I", *difat))
+    return bytes(header + body + directory + struct.pack(f"<{len(fat)}I", *fat))
+
+
+def _xlwt_book() -> Any:
+    """A small return written by xlwt (a real BIFF8 writer): text, numbers, a percent, a date, a merge,
+    a bool, a hidden second sheet."""
+    import datetime
+
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("KPIs")
+    ws.write(0, 0, "KPI code")
+    ws.write(0, 1, "Value")
+    ws.write(0, 2, "Month")
+    ws.write(1, 0, "CSC001")
+    ws.write(1, 1, 0.44, xlwt.easyxf(num_format_str="0.0%"))
+    ws.write(1, 2, datetime.date(2025, 1, 1), xlwt.easyxf(num_format_str="dd/mm/yyyy"))
+    ws.write(2, 0, "CSC002")
+    ws.write(2, 1, 12)
+    ws.write(2, 2, True)
+    ws.write_merge(3, 3, 0, 2, "Note across three columns")
+    hidden = wb.add_sheet("Lookups")
+    hidden.write(0, 0, 9)
+    hidden.visibility = 1
+    return wb
+
+
+def xls() -> bytes:
+    """A genuine .xls, as xlwt saves it."""
+    out = io.BytesIO()
+    _xlwt_book().save(out)
+    return out.getvalue()
+
+
+def _biff_records(stream: bytes) -> list[tuple[int, bytes]]:
+    out, pos = [], 0
+    while pos + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        out.append((kind, stream[pos + 4: pos + 4 + length]))
+        pos += 4 + length
+        if kind == 0x000A and pos >= len(stream) - 4:
+            break
+    return out
+
+
+def _biff_join(records: list[tuple[int, bytes]]) -> bytes:
+    return b"".join(struct.pack("<HH", kind, len(data)) + data for kind, data in records)
+
+
+def _with_filepass(stream: bytes) -> bytes:
+    """The BIFF stream with a FILEPASS record (RC4 encryption) after the first BOF; sheet offsets moved."""
+    records = _biff_records(stream)
+    filepass = (0x002F, struct.pack("<HHH", 1, 1, 1) + b"\x00" * 48)
+    delta = 4 + len(filepass[1])
+    moved = []
+    for kind, data in records:
+        if kind == 0x0085:  # BOUNDSHEET8: absolute position of the sheet's BOF
+            data = struct.pack("<I", struct.unpack_from("<I", data)[0] + delta) + data[4:]
+        moved.append((kind, data))
+    return _biff_join([*moved[:1], filepass, *moved[1:]])
+
+
+def xls_rc4_password() -> bytes:
+    """A BIFF .xls encrypted in place (FILEPASS), as Excel 97-2003 saves "password to open"."""
+    return ole({"Workbook": _with_filepass(_xlwt_book().get_biff_data())})
+
+
+def xls_with_vba() -> bytes:
+    """A .xls with a VBA project storage (its content is irrelevant: macros are never run)."""
+    return ole({"Workbook": _xlwt_book().get_biff_data()}, storages=("_VBA_PROJECT_CUR",))
+
+
+def encrypted_ole() -> bytes:
+    """A password-protected .xlsx: Excel wraps the encrypted package in an OLE file."""
+    return ole({"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 200, "EncryptedPackage": b"\x10" * 5000})
+
+
+def word_document_ole() -> bytes:
+    """An old Word .doc renamed: an OLE file with no workbook stream."""
+    return ole({"WordDocument": b"\xec\xa5" + b"\x00" * 1000})
+
+
+def xls_truncated() -> bytes:
+    """The first half of a genuine .xls (an upload cut off)."""
+    data = xls()
+    return data[: len(data) // 2]
+
+
+def xls_wide_sheet() -> bytes:
+    """A .xls whose one number cell claims column 1,200 (BIFF allows 16 bits): over the column limit."""
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Wide")
+    ws.write(0, 0, 1)
+    ws.write(0, 200, 1 / 3)
+    records = []
+    for kind, data in _biff_records(wb.get_biff_data()):
+        if kind in (0x0203, 0x027E) and struct.unpack_from("<HH", data) == (0, 200):
+            data = struct.pack("<HH", 0, 1199) + data[4:]
+        records.append((kind, data))
+    return ole({"Workbook": _biff_join(records)})
+
+
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
+)
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+
+
+def ods_cell(value: object) -> str:
+    """One <table:table-cell> holding ``value`` (str, float/int or date)."""
+    import datetime
+    from xml.sax.saxutils import escape
+
+    if isinstance(value, str):
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+    if isinstance(value, datetime.date):
+        return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+                f"<text:p>{value}</text:p></table:table-cell>")
+    return (f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p>'
+            "</table:table-cell>")
+
+
+def ods_rows(rows: list[list[object]]) -> str:
+    return "".join("<table:table-row>" + "".join(ods_cell(v) if v is not None else "<table:table-cell/>"
+                                                 for v in row) + "</table:table-row>" for row in rows)
+
+
+def ods(tables: list[tuple[str, str]] | None = None, *, hidden: tuple[str, ...] = (), prolog: str = "",
+        mimetype: str = ODS_MIMETYPE, manifest_extra: str = "", extra: dict[str, bytes] | None = None,
+        compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A hand-written OpenDocument spreadsheet: ``tables`` is [(name, table rows XML)] in order;
+    ``mimetype`` comes first and stored, as the format requires."""
+    tables = tables if tables is not None else [("Sheet1", ods_rows([["KPI", 1]]))]
+    body = "".join(
+        f'<table:table table:name="{name}"' + (' table:style-name="hid"' if name in hidden else "") + f">{rows}"
+        "</table:table>" for name, rows in tables)
+    styles = ('<style:style style:name="hid" style:family="table"><style:table-properties table:display="false"/>'
+              "</style:style>")
+    content = (f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}'
+               f'<office:document-content {ODS_NS} office:version="1.2">'
+               f"<office:automatic-styles>{styles}</office:automatic-styles><office:body><office:spreadsheet>{body}"
+               "</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mimetype}"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+                f"{manifest_extra}</manifest:file-entry></manifest:manifest>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
+        zf.writestr("content.xml", content)
+        zf.writestr("META-INF/manifest.xml", manifest)
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def ods_workbook(compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A small return as LibreOffice would save it, with the usual repeated empty cells to the sheet's edge."""
+    import datetime
+
+    rows = ods_rows([["KPI code", "Value", "Month"], ["CSC001", 44, datetime.date(2025, 1, 1)], ["CSC002", 12.5, None]])
+    rows += ('<table:table-row table:number-rows-repeated="1048573"><table:table-cell '
+             'table:number-columns-repeated="16384"/></table:table-row>')
+    return ods([("KPIs", rows), ("Lookups", ods_rows([[9]]))], hidden=("Lookups",), compression=compression)
+
+
+def ods_with_basic_macro() -> bytes:
+    module = b'<?xml version="1.0" encoding="UTF-8"?>\n<script:module xmlns:script="http://openoffice.org/2000/script"/>'
+    return ods(extra={"Basic/Standard/Module1.xml": module})
+
+
+def ods_zip_bomb(megabytes: int = 210) -> bytes:
+    """An .ods whose content.xml unpacks to ``megabytes`` MB (written a megabyte at a time)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+
+        def chunks() -> Iterator[bytes]:
+            yield (f'<?xml version="1.0"?>\n<office:document-content {ODS_NS}><office:body><office:spreadsheet>'
+                   '<table:table table:name="S"><table:table-row><table:table-cell office:value-type="string">'
+                   "<text:p>").encode()
+            block = b"a" * (1024 * 1024)
+            for _ in range(megabytes):
+                yield block
+            yield b"</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>"
+            yield b"</office:document-content>"
+
+        _stream_member(zf, "content.xml", chunks())
+    return out.getvalue()
+
+
+def _ods_text_cell(inner: str) -> str:
+    return (f'<table:table-row><table:table-cell office:value-type="string"><text:p>{inner}</text:p>'
+            "</table:table-cell></table:table-row>")
+
+
+def ods_billion_laughs() -> bytes:
+    return ods([("S", _ods_text_cell("&lol9;"))], prolog=LAUGHS.split("\n", 1)[1])
+
+
+def ods_xxe() -> bytes:
+    return ods([("S", _ods_text_cell("&xxe;"))], prolog=XXE.split("\n", 1)[1])
+
+
+def ods_encrypted() -> bytes:
+    """A password-protected .ods: the manifest says content.xml is encrypted."""
+    extra = ('<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x">'
+             '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="x"/>'
+             "</manifest:encryption-data>")
+    return ods(manifest_extra=extra)
+
+
+def ods_far_cell() -> bytes:
+    """1,048,575 empty rows then a value: calamine builds 1,048,576 rows, over the row limit."""
+    rows = ('<table:table-row table:number-rows-repeated="1048575"><table:table-cell/></table:table-row>'
+            + ods_rows([[1]]))
+    return ods([("Sheet1", rows)])
+
+
+def ods_repeat_bomb() -> bytes:
+    """One value repeated over 100,000 rows × 1,000 columns: under 1 KB, 100 million cells for calamine."""
+    rows = ('<table:table-row table:number-rows-repeated="100000"><table:table-cell '
+            'table:number-columns-repeated="1000" office:value-type="float" office:value="1"/></table:table-row>')
+    return ods([("Sheet1", rows)])
+
+
+def odt_renamed() -> bytes:
+    """A Writer document (OpenDocument text) renamed to a spreadsheet name."""
+    return ods(mimetype="application/vnd.oasis.opendocument.text")
+
+
+def csv_over_row_cap(rows: int = 1_000_001) -> bytes:
+    return b"Value\n" + b"1\n" * rows
+
+
+def csv_over_row_cap_quoted(rows: int = 1_000_001) -> bytes:
+    """The same, with a quoted header, so the line count cannot settle it: the reader must stop itself."""
+    return b'"Value"\n' + b"1\n" * rows
+
+
+def csv_too_wide(cols: int = 1_200) -> bytes:
+    return b",".join(b"%d" % i for i in range(cols)) + b"\n"
+
+
+def binary_garbage(size: int = 4096) -> bytes:
+    import random
+
+    rnd = random.Random(7)
+    return bytes(rnd.randrange(256) for _ in range(size))

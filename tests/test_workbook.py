@@ -181,6 +181,11 @@ def test_fast_and_careful_scans_agree(cells: dict[tuple[int, int], tuple[str, in
     assert fast.error_cells == slow.error_cells
     filled = {pos for pos, (kind, _s) in cells.items() if kind != "empty"}
     assert {p for p in pct if p in filled} == set(slow.styled.get(1, []))
+    # fill colours count blank cells too: both paths find every cell with the style, value or not
+    coloured = {pos for pos, (_kind, style) in cells.items() if style == 1}
+    fast_fills = safety._fast_fills(fast_xml, frozenset({1}))
+    assert fast_fills is not None and set(fast_fills) == coloured
+    assert set(slow.styled.get(1, [])) | set(slow.blank_styled.get(1, [])) == coloured
 
 
 def test_exact_extent_across_scan_windows(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,22 +1,29 @@
-"""Cheap structural checks on an uploaded workbook, run before any spreadsheet parser sees it.
+"""Cheap structural checks on an uploaded spreadsheet, run before any spreadsheet parser sees it.
 
 Why this exists: a 1.6 KB .xlsx with cells at A1 and XFD1048576 makes calamine allocate 549 GB and
 abort the whole Python process (SIGABRT, not catchable); zip bombs, entity expansion ("billion
-laughs") and OLE/password files need refusing before anything expensive happens. Everything here
-reads the ZIP central directory and the raw XML bytes with bounded work: nothing is decompressed
-beyond the sizes the archive declares (and those are capped), and sheet XML is scanned with regular
-expressions that run in C, not with a tree parser.
+laughs") and password-protected files need refusing before anything expensive happens. Everything
+here reads the ZIP central directory (or the OLE directory) and the raw XML bytes with bounded work:
+nothing is decompressed beyond the sizes the archive declares (and those are capped), and sheet XML
+is scanned with regular expressions that run in C, not with a tree parser.
 
-The work is split in three steps so :func:`lib.returns.workbook.read_workbook` can overlap them
-with the isolated reader process:
+The format is decided by content, not by the file name (:func:`sniff`): a ZIP is .xlsx/.xlsm
+(``xl/workbook.xml``) or .ods (``mimetype``); an OLE compound file is a BIFF .xls or an encrypted
+workbook; anything else is read as CSV text if it is text, and refused if it is not.
+
+For .xlsx/.xlsm the work is split in three steps so :func:`lib.returns.workbook.read_workbook` can
+overlap them with the isolated reader process:
 
 * :meth:`Precheck.structure` – size, magic bytes, ZIP directory, declared sizes (microseconds);
-* :meth:`Precheck.layout` – workbook/relationship parts, macros, entity declarations and the real
-  extent of every sheet part (this must pass before the reader touches a sheet);
+* :meth:`Precheck.layout` – workbook/relationship parts, entity declarations and the real extent of
+  every sheet part (this must pass before the reader touches a sheet);
 * :meth:`Precheck.details` – everything else: every remaining part decompressed under the cap and
-  checked, number formats, formulas, errors, merged/hidden cells and the notes for the summary.
+  checked, number formats, fill colours, formulas, errors, merged/hidden cells and the notes.
 
-:func:`precheck` runs all three.
+.ods and .xls go through :meth:`Precheck.structure` and :meth:`Precheck.container` only; their
+extent is checked by the reader on what calamine built (see :mod:`lib.returns.worker`).
+
+:func:`precheck` runs all three steps of an .xlsx.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -63,29 +71,34 @@ KNOWN_ERRORS = READABLE_ERRORS | {
 # Messages: plain English for a council officer. They never include cell text or XML; the only
 # file-derived text is a sheet name (cleaned and shortened) and a cell reference.
 
-MSG_EMPTY = "The file is empty. Choose the completed return (.xlsx) and upload it again."
+ACCEPTED = "an Excel workbook (.xlsx, .xlsm or .xls), an OpenDocument spreadsheet (.ods) or a CSV file (.csv)"
+MSG_EMPTY = "The file is empty. Choose the completed return and upload it again."
 MSG_TOO_BIG = "The file is too large ({size}); the limit is {limit}. Upload the monthly return on its own."
 MSG_NOT_XLSX = (
-    "This is not an Excel workbook (.xlsx). Open the return in Excel, use Save As › Excel Workbook (.xlsx), "
-    "and upload that file."
+    f"This is not a spreadsheet file the Improvement Board can read. Upload {ACCEPTED}; in Excel, "
+    "File › Save As › Excel Workbook (.xlsx) always works."
 )
-MSG_OLE = (
-    "This is an old .xls file or a password-protected workbook — save it as .xlsx without a password "
-    "and upload it again."
+MSG_BINARY = (
+    "This file is named as a CSV or text file but holds binary data, not text, so it is not a spreadsheet file the "
+    "Improvement Board can read. Save the return from Excel as an Excel Workbook (.xlsx) or as CSV UTF-8 (.csv) "
+    "and upload that."
+)
+MSG_ENCRYPTED = (
+    "The workbook is password-protected (encrypted), so it cannot be read. Open it, remove the password "
+    "(in Excel: File › Info › Protect Workbook › Encrypt with Password, and clear the box), save, and upload it again."
 )
 MSG_DAMAGED = (
     "The file is damaged or incomplete (it may not have finished uploading). Open it in Excel, save it again "
-    "as .xlsx and upload it again."
+    "and upload it again."
 )
 MSG_NONSTANDARD = (
-    "The workbook is not stored the way Excel saves .xlsx files, so it cannot be checked safely. Open it in "
-    "Excel, save it again as an Excel Workbook (.xlsx) and upload that."
+    "The workbook is not stored the way Excel or LibreOffice save spreadsheets, so it cannot be checked safely. "
+    "Open it in Excel, save it again as an Excel Workbook (.xlsx) and upload that."
 )
 MSG_BOMB = (
     "The file unpacks to far more data than a return can hold (over 200 MB, or compressed suspiciously "
     "tightly), so it was not opened."
 )
-MSG_MACROS = "The workbook contains macros — save as .xlsx (macros are never run) and upload it again."
 MSG_ENTITIES = "The workbook contains invalid XML (entity declarations are not allowed), so it was not opened."
 MSG_EXTENT = (
     "Sheet '{sheet}' has cells out to {ref} ({rows:,} rows × {cols:,} columns), far larger than a return can be "
@@ -98,7 +111,7 @@ MSG_TOO_MANY_CELLS = (
 MSG_TOO_MANY_MERGED = "Sheet '{sheet}' has more than {limit:,} merged ranges, so it was not opened."
 MSG_OVERLAPPING_MERGED = (
     "Sheet '{sheet}' has overlapping merged cells, which Excel does not allow — the file is damaged. Open it in "
-    "Excel, save it again as .xlsx and upload it again."
+    "Excel, save it again and upload it again."
 )
 MSG_ERROR_VALUE = (
     "Sheet '{sheet}' cell {ref} holds an Excel error ({error}) that cannot be imported. Replace it with a value "
@@ -106,8 +119,19 @@ MSG_ERROR_VALUE = (
 )
 MSG_STOPPED = "The file could not be read safely (the reader stopped) — it has not been imported."
 MSG_UNREADABLE = (
-    "The workbook could not be read: its contents are not valid Excel data. Open it in Excel, save it again "
-    "as .xlsx and upload it again."
+    "The workbook could not be read: its contents are not valid spreadsheet data. Open it in Excel, save it again "
+    "as an Excel Workbook (.xlsx) and upload it again."
+)
+MSG_MACROS_NOTE = "The workbook contains macros; they were not run — only cell values were read."
+MSG_ENCODING_NOTE = (
+    "The file is not UTF-8 text; it was read as Windows-1252 (what Excel's plain \"CSV\" format saves). If £ signs "
+    "or accented letters look wrong, save it from Excel as CSV UTF-8 and upload it again."
+)
+MSG_FILLS_DROPPED = (
+    "Sheet '{sheet}': {count:,} coloured cell(s) far beyond the data were ignored; the values were read."
+)
+MSG_TOO_MANY_FILLS = (
+    "Sheet '{sheet}' has more than {limit:,} coloured cells, so cell colours were not read; the values were read."
 )
 
 
@@ -307,6 +331,7 @@ class SheetScan:
     cells: int = 0
     # Filled in by the slow path directly, by the fast path in Precheck.details().
     styled: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    blank_styled: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # slow path: styled, no value
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)
@@ -445,6 +470,9 @@ def _slow_scan(xml: bytes, scan: SheetScan, name: str) -> None:
             pos = (row, col)
         col += 1
         if m.group(4) or _EMPTY_BODY.match(xml, m.end()):
+            style = attrs.get(b"s")  # no value for calamine, but a fill colour on it still counts
+            if style is not None and style.isdigit():
+                scan.blank_styled.setdefault(int(style), []).append(pos)
             continue  # calamine keeps only cells that hold something
         scan.cells += 1
         if scan.cells > MAX_CELLS:
@@ -639,11 +667,17 @@ def is_percent_format(code: str) -> bool:
     return False
 
 
-def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
+def _styles_root(styles: bytes | Element | None) -> Element | None:
+    if styles is None or isinstance(styles, Element):
+        return styles
+    return _parse_xml(styles, "xl/styles.xml") if styles else None
+
+
+def percent_styles(styles_xml: bytes | Element | None) -> frozenset[int]:
     """Indices into cellXfs whose number format is a percentage (built-in 9/10 or a custom % format)."""
-    if not styles_xml:
+    root = _styles_root(styles_xml)
+    if root is None:
         return frozenset()
-    root = _parse_xml(styles_xml, "xl/styles.xml")
     custom: dict[str, str] = {}
     xfs: list[str | None] = []
     for el in root:
@@ -666,6 +700,394 @@ def percent_styles(styles_xml: bytes | None) -> frozenset[int]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Fill colours: a RAG column is sometimes given only as the cell's colour.
+
+# Excel's default palette for indexed colours (0-7 repeat 8-15); 64/65 are "system" colours (no fill).
+INDEXED_COLOURS = (
+    "000000", "FFFFFF", "FF0000", "00FF00", "0000FF", "FFFF00", "FF00FF", "00FFFF",
+    "000000", "FFFFFF", "FF0000", "00FF00", "0000FF", "FFFF00", "FF00FF", "00FFFF",
+    "800000", "008000", "000080", "808000", "800080", "008080", "C0C0C0", "808080",
+    "9999FF", "993366", "FFFFCC", "CCFFFF", "660066", "FF8080", "0066CC", "CCCCFF",
+    "000080", "FF00FF", "FFFF00", "00FFFF", "800080", "800000", "008080", "0000FF",
+    "00CCFF", "CCFFFF", "CCFFCC", "FFFF99", "99CCFF", "FF99CC", "CC99FF", "FFCC99",
+    "3366FF", "33CCCC", "99CC00", "FFCC00", "FF9900", "FF6600", "666699", "969696",
+    "003366", "339966", "003300", "333300", "993300", "993366", "333399", "333333",
+)
+# theme="n" counts lt1, dk1, lt2, dk2 (in that order, not the file's), then accent1-6, hlink, folHlink.
+_THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
+                "hlink", "folHlink")
+_HEX6 = re.compile(r"^[0-9A-Fa-f]{6}$")
+MAX_FILL_CELLS = 500_000  # coloured cells kept per sheet: past this the colours are dropped, with a note
+MAX_FILL_GRID = MAX_CELLS  # the grid may grow to cover coloured blank cells up to this many cells
+
+
+def theme_colours(theme_xml: bytes | None) -> list[str]:
+    """The workbook theme's colour scheme as RRGGBB, in the order ``theme="n"`` counts (empty if none)."""
+    if not theme_xml:
+        return []
+    scheme: dict[str, str] = {}
+    for el in _parse_xml(theme_xml, "xl/theme/theme1.xml").iter():
+        if _local(el.tag) != "clrScheme":
+            continue
+        for slot in el:
+            for colour in slot:
+                value = colour.get("lastClr") if _local(colour.tag) == "sysClr" else colour.get("val")
+                if value and _HEX6.match(value):
+                    scheme[_local(slot.tag)] = value.upper()
+                    break
+        break
+    return [scheme.get(name, "") for name in _THEME_ORDER]
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    """Excel's tint: lighten (tint > 0) or darken (tint < 0) the colour's HLS lightness."""
+    import colorsys
+
+    r, g, b = (int(rgb[i: i + 2], 16) / 255 for i in (0, 2, 4))
+    h, lum, sat = colorsys.rgb_to_hls(r, g, b)
+    lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
+    return "".join(f"{round(v * 255):02X}" for v in colorsys.hls_to_rgb(h, min(max(lum, 0.0), 1.0), sat))
+
+
+def _colour(el: Element | None, palette: list[str], theme: Callable[[], list[str]]) -> str | None:
+    """A <fgColor>'s colour as RRGGBB (alpha ignored, as Excel does), or None for automatic/unknown."""
+    if el is None or _truthy(el.get("auto")):
+        return None
+    rgb = el.get("rgb")
+    value: str | None = None
+    if rgb is not None:
+        rgb = rgb.strip()
+        value = rgb[-6:].upper() if len(rgb) in (6, 8) and _HEX6.match(rgb[-6:]) else None
+    elif (indexed := el.get("indexed")) is not None and indexed.strip().isdigit():
+        i = int(indexed)
+        value = palette[i] if i < len(palette) else None
+    elif (slot := el.get("theme")) is not None and slot.strip().isdigit():
+        colours = theme()
+        i = int(slot)
+        value = colours[i] if i < len(colours) and colours[i] else None
+    if value is not None and el.get("tint"):
+        try:
+            tint = float(el.get("tint") or 0)
+        except ValueError:
+            tint = 0.0
+        if -1.0 <= tint <= 1.0 and tint:
+            value = _tinted(value, tint)
+    return value
+
+
+def fill_styles(styles: bytes | Element | None, theme_xml: Callable[[], bytes | None]) -> dict[int, str]:
+    """cellXfs index → "#RRGGBB" for styles with a solid fill that is not white (the default style 0 excluded).
+
+    ``theme_xml`` is called only if some fill uses a theme colour.
+    """
+    root = _styles_root(styles)
+    if root is None:
+        return {}
+    fills: list[Element | None] = []
+    xfs: list[str] = []
+    palette = list(INDEXED_COLOURS)
+    for el in root:
+        tag = _local(el.tag)
+        if tag == "fills":
+            for fill in el:
+                if _local(fill.tag) == "fill":
+                    fills.append(next((p for p in fill if _local(p.tag) == "patternFill"), None))
+        elif tag == "cellXfs":
+            xfs.extend((xf.get("fillId") or "").strip() for xf in el if _local(xf.tag) == "xf")
+        elif tag == "colors":
+            custom = [c.get("rgb") or "" for c in el.iter() if _local(c.tag) == "rgbColor"]
+            for i, rgb in enumerate(custom[:64]):
+                if len(rgb) in (6, 8) and _HEX6.match(rgb[-6:]):
+                    palette[i] = rgb[-6:].upper()
+    theme_cache: list[list[str]] = []
+
+    def theme() -> list[str]:
+        if not theme_cache:
+            theme_cache.append(theme_colours(theme_xml()))
+        return theme_cache[0]
+
+    colours: dict[int, str | None] = {}
+    for i, pattern in enumerate(fills):
+        if pattern is None or (pattern.get("patternType") or "").strip() != "solid":
+            continue
+        fg = next((c for c in pattern if _local(c.tag) == "fgColor"), None)
+        value = _colour(fg, palette, theme)
+        if value is not None and value != "FFFFFF":
+            colours[i] = "#" + value
+    out: dict[int, str] = {}
+    for index, fill_id in enumerate(xfs):
+        if index and fill_id.isdigit() and (value := colours.get(int(fill_id))):
+            out[index] = value
+    return out
+
+
+def _fast_fills(xml: bytes, styles: frozenset[int]) -> dict[tuple[int, int], int] | None:
+    """Cells of a fast-path sheet, with or without a value, whose style is in ``styles`` → that style.
+
+    None when there are more than :data:`MAX_FILL_CELLS` of them. The strict pattern (``s=`` straight
+    after ``r=``) is checked against a count of the attributes, as for percent cells.
+    """
+    alternatives = b"|".join(b"%d" % i for i in sorted(styles))
+    # One pass counts the attributes (cheaper than a count per style once there are several).
+    attribute = re.compile(rb' s="(?:%s)"' % alternatives)
+    total = 0
+    for a, b in _windows(xml):
+        total += len(attribute.findall(xml, a, b))
+        if total > MAX_FILL_CELLS:
+            return None
+    if total == 0:
+        return {}
+    strict = re.compile(_FAST_REF + rb' s="(%s)"[\s/>]' % alternatives)
+    found = [m for a, b in _windows(xml) for m in strict.findall(xml, a, b)]
+    if len(found) != total:
+        loose = re.compile(_FAST_REF + rb"""[^>]{0,512}?\ss\s*=\s*["'](%s)["']""" % alternatives)
+        found = []
+        for a, b in _windows(xml):
+            found.extend(loose.findall(xml, a, b))
+            if len(found) > MAX_FILL_CELLS:
+                return None
+    cols = {letters: _col_number(letters) - 1 for letters in {f[0] for f in found}}
+    return {(int(digits) - 1, cols[letters]): int(style) for letters, digits, style in found}
+
+
+# ---------------------------------------------------------------------------------------------
+# What kind of file this is: decided by content, not by name.
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
+_TEXT_SAMPLE = 64 * 1024
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+_MARKUP_START = re.compile(r"^\s*<(?:[!?]|[A-Za-z][\w:.-]*[\s>/])")
+
+
+def sniff(data: bytes, filename: str) -> str:
+    """"zip", "ole" or "text" (to be read as CSV by :func:`decode_text`); refuses empty and oversized files."""
+    if not data:
+        raise RejectedFile(MSG_EMPTY, "empty")
+    if len(data) > config.MAX_UPLOAD_BYTES:
+        raise RejectedFile(MSG_TOO_BIG.format(size=_mb(len(data)), limit=_mb(config.MAX_UPLOAD_BYTES)), "size")
+    if data.startswith(ZIP_MAGIC):
+        return "zip"
+    if data.startswith(OLE_MAGIC):
+        return "ole"
+    return "text"
+
+
+def decode_text(data: bytes, filename: str = "") -> tuple[str, str]:
+    """The file as text and the encoding used: UTF-8 (with or without BOM), UTF-16 with a BOM, else
+    Windows-1252 (what Excel's plain "CSV" saves). Binary content is refused, never decoded into junk,
+    and so is an HTML page or XML file saved under a spreadsheet name.
+
+    The name only matters for binary content: a file called .csv that is not text gets a message
+    saying so, anything else the list of formats that can be read.
+    """
+    binary = MSG_BINARY if filename.lower().endswith(TEXT_EXTENSIONS) else MSG_NOT_XLSX
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
+    elif b"\x00" in data:
+        raise RejectedFile(binary, "NUL byte in text")
+    else:
+        try:
+            text, encoding = data.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+    sample = text[:_TEXT_SAMPLE]
+    if "\x00" in text or len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
+        raise RejectedFile(binary, f"binary content ({encoding})")
+    if _MARKUP_START.match(text[:1024]):
+        raise RejectedFile(MSG_NOT_XLSX, "HTML or XML")
+    return text, encoding
+
+
+# ---------------------------------------------------------------------------------------------
+# OLE compound files (.xls, and encrypted workbooks of any kind): the directory, read with bounded work.
+
+_OLE_END = 0xFFFFFFFE
+_OLE_PASSWORD_PARTS = ("encryptioninfo", "encryptedpackage", "\x06dataspaces")
+
+
+@dataclass
+class OleEntry:
+    """One storage (kind 1), stream (2) or the root (5) of an OLE compound file."""
+
+    kind: int
+    start: int
+    size: int
+
+
+def ole_entries(data: bytes) -> dict[str, OleEntry]:
+    """Directory entries of an OLE compound file by lower-case name; RejectedFile(MSG_DAMAGED) if the
+    header, FAT or directory is inconsistent or points past the end of the file (a cut-off upload).
+
+    Every loop is bounded by the number of sectors in the file, so a hostile chain cannot spin.
+    """
+    if len(data) < 512 or data[28:30] != b"\xfe\xff":
+        raise RejectedFile(MSG_DAMAGED, "OLE header")
+    shift = int.from_bytes(data[30:32], "little")
+    if shift not in (9, 12):
+        raise RejectedFile(MSG_DAMAGED, "OLE sector size")
+    size = 1 << shift
+    sectors = (len(data) - size) // size
+    num_fat, dir_start = (int.from_bytes(data[o: o + 4], "little") for o in (44, 48))
+    difat_start, num_difat = (int.from_bytes(data[o: o + 4], "little") for o in (68, 72))
+    if num_fat > sectors or num_difat > sectors:
+        raise RejectedFile(MSG_DAMAGED, "OLE FAT larger than the file")
+    layout = struct.Struct(f"<{size // 4}I")
+
+    def words(sector: int) -> tuple[int, ...]:
+        if sector >= sectors:
+            raise RejectedFile(MSG_DAMAGED, "OLE sector past the end of the file")
+        return layout.unpack_from(data, (sector + 1) * size)
+
+    difat = list(struct.unpack_from("<109I", data, 76))
+    sector = difat_start
+    for _ in range(num_difat):
+        entries = words(sector)
+        difat.extend(entries[:-1])
+        sector = entries[-1]
+    fat: list[int] = []
+    for sector in difat[:num_fat]:
+        fat.extend(words(sector))
+
+    def chain(start: int) -> list[int]:
+        out: list[int] = []
+        sector = start
+        while sector != _OLE_END:
+            if sector >= sectors or sector >= len(fat) or len(out) > sectors:
+                raise RejectedFile(MSG_DAMAGED, "OLE chain past the end of the file")
+            out.append(sector)
+            sector = fat[sector]
+        return out
+
+    found: dict[str, OleEntry] = {}
+    for sector in chain(dir_start):
+        base = (sector + 1) * size
+        for off in range(base, base + size, 128):
+            kind, name_len = data[off + 66], int.from_bytes(data[off + 64: off + 66], "little")
+            if kind not in (1, 2, 5) or not 2 <= name_len <= 64:
+                continue
+            name = data[off: off + name_len - 2].decode("utf-16-le", "replace").lower()
+            start = int.from_bytes(data[off + 116: off + 120], "little")
+            length = int.from_bytes(data[off + 120: off + 128 if shift == 12 else off + 124], "little")
+            found.setdefault(name, OleEntry(kind, start, length))
+    cutoff = int.from_bytes(data[56:60], "little") or 4096
+    for name in ("workbook", "book"):
+        entry = found.get(name)
+        if entry is None or entry.kind != 2 or entry.size < cutoff:
+            continue
+        if len(chain(entry.start)) * size < entry.size:
+            raise RejectedFile(MSG_DAMAGED, "OLE workbook stream shorter than declared")
+    if "root entry" in found:
+        chain(found["root entry"].start)  # the mini stream that holds small streams
+    return found
+
+
+_BIFF_FILEPASS = 0x002F
+_BIFF_BOUNDSHEET = 0x0085
+
+
+def biff_encrypted(data: bytes, entry: OleEntry) -> bool:
+    """True when a BIFF workbook stream is encrypted in place ("password to open" in Excel 97-2003):
+    a FILEPASS record among the first records of the globals, before the sheet list.
+
+    (python-calamine reports such a file only as "cannot detect file format", so it is checked here.)
+    """
+    size = 1 << int.from_bytes(data[30:32], "little")
+    if entry.size < (int.from_bytes(data[56:60], "little") or 4096):
+        return False  # a tiny stream in the mini stream: calamine will refuse it as unreadable anyway
+    offset = (entry.start + 1) * size
+    head = data[offset: offset + size]
+    pos = 0
+    for _ in range(64):
+        if pos + 4 > len(head):
+            break
+        kind, length = struct.unpack_from("<HH", head, pos)
+        if kind == _BIFF_FILEPASS:
+            return True
+        if kind == _BIFF_BOUNDSHEET:
+            break
+        pos += 4 + length
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenDocument content: calamine copies a repeated cell once per repetition while opening the file,
+# so 1 KB of XML can stand for 100 million cells. Count what the repeats would make, without parsing.
+
+_ODS_REPEAT = re.compile(rb"number-(rows|columns)-repeated\s*=\s*[\"']([0-9]{1,12})[\"']")
+_ODS_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:covered-)?table-cell(?=[\s/>])([^>]*?)(/?)>")
+_ODS_ROW_END = re.compile(rb"</(?:[\w.-]+:)?table-row\s*>")
+_ODS_CELL_REPEAT = re.compile(rb"number-columns-repeated\s*=\s*[\"']([0-9]{1,12})[\"']")
+_ODS_TABLE_NAME = re.compile(rb'table:name\s*=\s*"([^"]{0,400})"')
+
+
+def _ods_row_cells(row: bytes) -> int:
+    """Cells calamine would copy for one row: every cell that is not an empty ``<.../>``, times its repeat."""
+    total = 0
+    for m in _ODS_CELL.finditer(row):
+        attrs, empty = m.group(1), m.group(2)
+        if empty and b"value-type" not in attrs:
+            continue
+        rep = _ODS_CELL_REPEAT.search(attrs)
+        total += int(rep.group(1)) if rep else 1
+    return total
+
+
+def ods_repeated_cells(content: bytes, total: int = 0) -> tuple[int, int]:
+    """An upper bound on the cells that repeats in (a piece of) content.xml make calamine build beyond
+    one per tag, added to ``total``, and the position of the repeat that took the count past
+    :data:`MAX_CELLS` (or -1). A piece must not cut a row in two.
+
+    Empty repeated cells and rows (LibreOffice writes them out to the sheet's edge) cost nothing.
+    """
+    for m in _ODS_REPEAT.finditer(content):
+        n = int(m.group(2))
+        if n <= 1:
+            continue
+        tag_start = content.rfind(b"<", 0, m.start())
+        tag_end = content.find(b">", m.end())
+        if tag_end < 0:
+            break
+        if m.group(1) == b"columns":
+            tag = content[tag_start: tag_end + 1]
+            if b"table-cell" in tag.split(None, 1)[0] and (not tag.endswith(b"/>") or b"value-type" in tag):
+                total += n - 1
+        elif content[tag_end - 1: tag_end] != b"/":  # <table-row .../> is an empty row
+            end = _ODS_ROW_END.search(content, tag_end)
+            row = content[tag_end + 1: end.start() if end else len(content)]
+            total += (n - 1) * _ods_row_cells(row)
+        if total > MAX_CELLS:
+            return total, m.start()
+    return total, -1
+
+
+def ods_table_at(content: bytes, pos: int) -> str | None:
+    """The name of the table (sheet) that starts last before ``pos`` in content.xml, for a message."""
+    from xml.sax.saxutils import unescape
+
+    start = content.rfind(b"<table:table ", 0, pos)
+    m = _ODS_TABLE_NAME.search(content, start, start + 1000) if start >= 0 else None
+    return unescape(m.group(1).decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) if m else None
+
+
+_ODS_PIECE = 8 * 1024 * 1024  # content.xml is checked this much at a time ...
+_ODS_MAX_ROW = 64 * 1024 * 1024  # ... and a piece grows to this size at most while looking for a row's end
+_ROW_END_TAIL = b"table-row>"
+
+
+def _last_row_end(buf: bytes) -> int:
+    """The offset just after the last complete ``</...table-row>`` in ``buf``, or -1."""
+    pos = buf.rfind(_ROW_END_TAIL)
+    while pos >= 0:
+        lt = buf.rfind(b"<", 0, pos)
+        if lt >= 0 and buf[lt + 1: lt + 2] == b"/" and _ODS_ROW_END.fullmatch(buf, lt, pos + len(_ROW_END_TAIL)):
+            return pos + len(_ROW_END_TAIL)
+        pos = buf.rfind(_ROW_END_TAIL, 0, pos)
+    return -1
+
+
+# ---------------------------------------------------------------------------------------------
 # The package
 
 
@@ -683,6 +1105,7 @@ class SheetPlan:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden_rows: frozenset[int] = frozenset()
     hidden_cols: frozenset[int] = frozenset()
+    fill_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "#RRGGBB", may lie beyond
 
 
 @dataclass
@@ -695,15 +1118,19 @@ class PrecheckResult:
     sheets: list[SheetPlan]
     notes: list[str]
     date1904: bool
+    has_macros: bool = False
+    format: str = "xlsx"  # "xlsx", "xlsm", "xls" or "ods"
 
 
-_SHEET_DIRS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")
+_SHEET_DIRS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")
 _CALAMINE_1904 = re.compile(rb"""<workbookPr(?=[\s/>])[^>]{0,2000}?\sdate1904\s*=\s*(["'])(?:1|true)\1""")
 _REL_NS_SUFFIX = "relationships"
+ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",
+                 b"application/vnd.oasis.opendocument.spreadsheet-template")
 
 
 class Precheck:
-    """Checks one uploaded file in three steps (see the module docstring); each raises RejectedFile."""
+    """Checks one uploaded file in steps (see the module docstring); each raises RejectedFile."""
 
     def __init__(self, data: bytes, filename: str) -> None:
         self.data = data
@@ -717,19 +1144,25 @@ class Precheck:
         self.notes: list[str] = []
         self.date1904 = False
         self.declared_total = 0
+        self.kind = "xlsx"  # "xlsx", "ods" or "xls", known after structure()
+        self.has_macros = False
 
-    # -- step 1: bytes and the ZIP directory ----------------------------------------------------
+    # -- step 1: bytes and the ZIP (or OLE) directory ------------------------------------------------
 
     def structure(self) -> None:
-        """Size, magic bytes and the ZIP central directory: nothing is decompressed yet."""
+        """Size, magic bytes and the ZIP central directory: nothing is decompressed yet.
+
+        An OLE file's directory is read here too, so a password-protected workbook is refused at once.
+        """
         data = self.data
         if not data:
             raise RejectedFile(MSG_EMPTY, "empty")
         if len(data) > config.MAX_UPLOAD_BYTES:
             raise RejectedFile(MSG_TOO_BIG.format(size=_mb(len(data)), limit=_mb(config.MAX_UPLOAD_BYTES)), "size")
-        if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-            raise RejectedFile(MSG_OLE, "OLE compound file")
-        if not data.startswith(b"PK\x03\x04"):
+        if data.startswith(OLE_MAGIC):
+            self._ole()
+            return
+        if not data.startswith(ZIP_MAGIC):
             raise RejectedFile(MSG_NOT_XLSX, "no ZIP signature")
         eocd = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
         if eocd >= 0 and len(data) >= eocd + 12:
@@ -753,17 +1186,38 @@ class Precheck:
             if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise RejectedFile(MSG_BOMB, "compression ratio")
             if info.flag_bits & 0x1:
-                raise RejectedFile(MSG_OLE, "encrypted ZIP entry")
+                raise RejectedFile(MSG_ENCRYPTED, "encrypted ZIP entry")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise RejectedFile(MSG_NONSTANDARD, f"compression method {info.compress_type}")
         if total > MAX_TOTAL_UNCOMPRESSED:
             raise RejectedFile(MSG_BOMB, "total size")
         self.declared_total = total
-        if "[content_types].xml" not in self.members or "xl/workbook.xml" not in self.members:
-            raise RejectedFile(MSG_NOT_XLSX, "required parts missing")
-        if any(k.endswith("vbaproject.bin") or k.startswith("xl/macrosheets/") for k in self.members):
-            raise RejectedFile(MSG_MACROS, "macro part")
         self.zip = zf
+        if "[content_types].xml" in self.members and "xl/workbook.xml" in self.members:
+            # Macros are never run (calamine reads values only); the pipeline needs to know they are there.
+            self.has_macros = any(k.endswith("vbaproject.bin") or k.startswith("xl/macrosheets/") for k in self.members)
+            return
+        if "mimetype" in self.members or "content.xml" in self.members:
+            mimetype = self.read_head("mimetype", 200).strip() if "mimetype" in self.members else ODS_MIMETYPES[0]
+            if mimetype not in ODS_MIMETYPES or "content.xml" not in self.members:
+                raise RejectedFile(MSG_NOT_XLSX, "OpenDocument file that is not a spreadsheet")
+            self.kind = "ods"
+            return
+        raise RejectedFile(MSG_NOT_XLSX, "required parts missing")
+
+    def _ole(self) -> None:
+        """An OLE compound file: a BIFF .xls is read; an encrypted workbook or another document is refused."""
+        entries = ole_entries(self.data)
+        if any(name in entries for name in _OLE_PASSWORD_PARTS):
+            raise RejectedFile(MSG_ENCRYPTED, "encrypted OLE package")
+        if not any(entries.get(name, OleEntry(0, 0, 0)).kind == 2 for name in ("workbook", "book")):
+            raise RejectedFile(MSG_NOT_XLSX, "OLE file without a workbook stream")
+        book = entries.get("workbook") or entries["book"]
+        if biff_encrypted(self.data, book):
+            raise RejectedFile(MSG_ENCRYPTED, "BIFF FILEPASS")
+        self.kind = "xls"
+        self.has_macros = any(name.startswith("_vba_project") for name in entries)
+        self.declared_total = len(self.data)
 
     def read(self, key: str) -> bytes:
         """One part, decompressed no further than its declared size (which step 1 capped)."""
@@ -793,6 +1247,77 @@ class Precheck:
         except Exception as exc:
             raise RejectedFile(MSG_DAMAGED, f"{key}: {exc.__class__.__name__}") from None
 
+    # -- .ods and .xls: the container, before the reader opens it ----------------------------------
+
+    def container(self) -> None:
+        """Checks of an .ods beyond the ZIP directory: encryption, entity declarations, every part's prolog.
+
+        (An .xls was checked in :meth:`structure`; its values and extent are checked by the reader.)
+        """
+        if self.kind != "ods":
+            return
+        if "meta-inf/manifest.xml" in self.members:
+            manifest = self.read("meta-inf/manifest.xml")
+            _check_declarations(manifest)
+            if b"encryption-data" in manifest:
+                raise RejectedFile(MSG_ENCRYPTED, "encrypted OpenDocument parts")
+        self._scan_ods_content()
+        self.has_macros = any(k.startswith(("basic/", "scripts/")) and not k.endswith("/") for k in self.members)
+        self._check_other_parts()
+
+    def _scan_ods_content(self) -> None:
+        """content.xml a few megabytes at a time, each piece cut after a row's end: its encoding, entity
+        declarations anywhere in it (calamine parses all of it), and what its repeats would make calamine
+        build. Pieces keep the app's memory small however large the part is."""
+        info = self.members["content.xml"]
+        assert self.zip is not None
+        total, table, pending, seen, first = 0, "(unnamed)", b"", 0, True
+        try:
+            with self.zip.open(info) as f:
+                while True:
+                    chunk = f.read(_ODS_PIECE)
+                    seen += len(chunk)
+                    if seen > info.file_size:
+                        raise RejectedFile(MSG_BOMB, "part larger than declared")
+                    buf = pending + chunk
+                    if first:
+                        _check_encoding(buf, "content.xml")
+                        first = False
+                    cut = _last_row_end(buf) if chunk else len(buf)
+                    if cut < 0:
+                        if len(buf) > _ODS_MAX_ROW:
+                            raise RejectedFile(MSG_NONSTANDARD, "content.xml: no row end in 64 MB")
+                        pending = buf
+                        continue
+                    piece, pending = buf[:cut], buf[cut:]
+                    _check_declarations(piece)
+                    total, at = ods_repeated_cells(piece, total)
+                    if at >= 0:
+                        name = ods_table_at(piece, at) or table
+                        raise RejectedFile(MSG_TOO_MANY_CELLS.format(sheet=display_name(name), limit=MAX_CELLS),
+                                           "ods repeats")
+                    table = ods_table_at(piece, len(piece)) or table
+                    if not chunk:
+                        break
+        except RejectedFile:
+            raise
+        except Exception as exc:  # CRC errors, bad deflate data, truncation: all "damaged"
+            raise RejectedFile(MSG_DAMAGED, f"content.xml: {exc.__class__.__name__}") from None
+        self.done.add("content.xml")
+
+    def finish(self, sheets: list[SheetPlan]) -> PrecheckResult:
+        """The result for an .ods or .xls, once the reader has listed its worksheets."""
+        self.sheets = sheets
+        self._notes()
+        return self._result()
+
+    def _result(self) -> PrecheckResult:
+        fmt = "xlsm" if self.kind == "xlsx" and self.has_macros else self.kind
+        return PrecheckResult(
+            filename=self.filename, size=len(self.data), sha256=hashlib.sha256(self.data).hexdigest(),
+            sheets=self.sheets, notes=self.notes, date1904=self.date1904, has_macros=self.has_macros, format=fmt,
+        )
+
     # -- step 2: the parts the reader needs, and the extent of every sheet ------------------------
 
     def layout(self, on_sheet: Callable[[str], None] | None = None) -> list[str]:
@@ -804,7 +1329,7 @@ class Precheck:
         content_types = self.read("[content_types].xml")
         _check_declarations(content_types)
         if b"macroenabled" in content_types.lower():
-            raise RejectedFile(MSG_MACROS, "macro-enabled content type")
+            self.has_macros = True
         workbook_xml = self.read("xl/workbook.xml")
         workbook = _parse_xml(workbook_xml, "xl/workbook.xml")
         rels: dict[str, str] = {}
@@ -830,8 +1355,10 @@ class Precheck:
             # calamine's rule: "/xl/x" → "xl/x", "xl/x" stays, anything else is relative to xl/
             path = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else "xl/" + target
             kind = path.split("/")[1] if path.count("/") >= 2 else ""
-            if kind not in ("worksheets", "chartsheets", "dialogsheets"):
+            if kind not in ("worksheets", "chartsheets", "dialogsheets", "macrosheets"):
                 raise RejectedFile(MSG_NONSTANDARD, "sheet outside the usual folders")
+            if kind == "macrosheets":
+                self.has_macros = True  # Excel 4 macro sheet: never run, never read as data
             if kind != "worksheets":
                 continue
             if path.lower() not in self.members:
@@ -856,27 +1383,46 @@ class Precheck:
 
     # -- step 3: everything else -------------------------------------------------------------------
 
-    def details(self) -> PrecheckResult:
-        """Check every remaining part; collect number formats, formulas, errors, merged/hidden cells, notes."""
-        styles = self.read("xl/styles.xml") if "xl/styles.xml" in self.members else None
+    def _check_other_parts(self) -> None:
+        """Only the head of the remaining parts is decompressed: declarations can only sit before the root."""
         for key, info in self.members.items():
             if key in self.done or key.endswith("/"):
                 continue
-            # Only the head of other parts is decompressed: declarations can only sit before the root.
             head = self.read_head(key, 4096)
             is_xml = key.endswith((".xml", ".rels", ".vml")) or head.lstrip()[:1] == b"<"
             if is_xml and not _check_prolog(head, key, len(head) >= info.file_size):
                 head = self.read_head(key, 1024 * 1024)
                 if not _check_prolog(head, key, len(head) >= info.file_size):
                     raise RejectedFile(MSG_NONSTANDARD, f"{key}: no root element in the first 1 MB")
+
+    def _theme(self) -> bytes | None:
+        key = "xl/theme/theme1.xml"
+        return self.read(key) if key in self.members else None
+
+    def details(self) -> PrecheckResult:
+        """Check every remaining part; collect number formats, fills, formulas, errors, merged/hidden cells, notes."""
+        styles_xml = self.read("xl/styles.xml") if "xl/styles.xml" in self.members else None
+        styles = _parse_xml(styles_xml, "xl/styles.xml") if styles_xml else None
+        fills = fill_styles(styles, self._theme) if styles is not None else {}
+        self._check_other_parts()
         pct_styles = percent_styles(styles)
+        fill_ids = frozenset(fills)
         for plan in self.sheets:
             xml = self.sheet_xml[plan.part]
             scan = plan.scan
             if scan.fast:
                 pct = _fast_details(xml, scan, pct_styles)
+                filled = _fast_fills(xml, fill_ids) if fill_ids else {}
             else:
                 pct = {p for style, cells in scan.styled.items() if style in pct_styles for p in cells}
+                filled = {p: style for styled in (scan.styled, scan.blank_styled) for style, cells in styled.items()
+                          if style in fill_ids for p in cells}
+                if len(filled) > MAX_FILL_CELLS:
+                    filled = None
+            if filled is None:
+                self.notes.append(MSG_TOO_MANY_FILLS.format(sheet=display_name(plan.name), limit=MAX_FILL_CELLS))
+            elif filled:
+                plan.fill_cells = {p: fills[style] for p, style in filled.items()}
             plan.percent_cells = frozenset(pct)
             plan.formula_cells = frozenset(scan.formula_cells)
             plan.error_cells = dict(scan.error_cells)
@@ -889,13 +1435,12 @@ class Precheck:
             plan.hidden_rows = frozenset(scan.hidden_rows)
             plan.hidden_cols = frozenset(_hidden_cols(xml))
         self._notes()
-        return PrecheckResult(
-            filename=self.filename, size=len(self.data), sha256=hashlib.sha256(self.data).hexdigest(),
-            sheets=self.sheets, notes=self.notes, date1904=self.date1904,
-        )
+        return self._result()
 
     def _notes(self) -> None:
         keys = self.members
+        if self.has_macros:
+            self.notes.append(MSG_MACROS_NOTE)
         if any(k.startswith("xl/externallinks/") for k in keys):
             self.notes.append(
                 "The workbook links to other workbooks (external links): values that come from them may be out of "
@@ -919,8 +1464,10 @@ class Precheck:
 
 
 def precheck(data: bytes, filename: str) -> PrecheckResult:
-    """All three steps; raises RejectedFile with a plain-English message when the file is refused."""
+    """All three steps of an .xlsx; raises RejectedFile with a plain-English message when the file is refused."""
     check = Precheck(data, filename)
     check.structure()
+    if check.kind != "xlsx":
+        raise RejectedFile(MSG_NOT_XLSX, f"precheck() is for .xlsx, not {check.kind}")
     check.layout()
     return check.details()

@@ -3,14 +3,19 @@
 Why this shape: the parser (python-calamine) is fast but can take the whole process down on a
 hostile file, so :func:`read_workbook` first runs the cheap structural checks in
 :mod:`lib.returns.safety`, reads values only in the isolated child of :mod:`lib.returns.worker`,
-and overlaps the two so the checks cost little wall-clock time:
+and overlaps the two so the checks cost little wall-clock time. For .xlsx/.xlsm:
 
 1. size, magic bytes and ZIP directory (parent) → the bytes go to the warm child, which opens the
    workbook (shared strings, styles) while ...
 2. ... the parent checks the workbook parts and the real extent of every sheet → the child is told
    which sheets to read, and reads them while ...
-3. ... the parent checks every other part and collects percent formats, formulas, errors, merged
-   and hidden cells.
+3. ... the parent checks every other part and collects percent formats, fill colours, formulas,
+   errors, merged and hidden cells.
+
+.xls and .ods get the container checks (OLE directory / ZIP, encryption, entity declarations) in the
+parent, then the child lists and reads their sheets, checking each against the same limits before
+converting it. CSV text is read here, in the parent, under the same limits (no parser that could
+crash is involved). The format is decided by the bytes, not the file name.
 
 Any refusal is a :class:`RejectedFile` with a plain-English ``message``. Run
 ``python -m lib.returns.workbook --bench`` for timings.
@@ -18,15 +23,25 @@ Any refusal is a :class:`RejectedFile` with a plain-English ``message``. Run
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import logging
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
+from pathlib import PurePath
 from typing import Any
 
-from lib.returns import worker
+from lib.returns import safety, worker
 from lib.returns.safety import (
+    MSG_ENCODING_NOTE,
+    MSG_EXTENT,
+    MSG_FILLS_DROPPED,
     MSG_OVERLAPPING_MERGED,
+    MSG_TOO_MANY_CELLS,
     MSG_UNREADABLE,
     Precheck,
     PrecheckResult,
@@ -56,6 +71,12 @@ class Sheet:
     saved result has no value. ``error_cells`` values are Excel's error texts (#DIV/0!, #N/A, ...);
     those cells are None in ``rows``. ``merged`` ranges are clipped to the grid (and overlapping ones
     refused), so walking them costs at most one pass over the grid.
+
+    ``fill_colours`` maps (row, col) → "#RRGGBB" for cells with a solid, non-white fill, blank or
+    not (a RAG column is sometimes only colour): the grid is extended to cover coloured blank cells
+    next to the data. Only .xlsx/.xlsm carry colours, formats, formulas, errors and hidden rows or
+    columns; for .xls and .ods calamine gives values, merged ranges (.xls) and hidden sheets only,
+    and a CSV has values only.
     """
 
     name: str
@@ -67,24 +88,39 @@ class Sheet:
     hidden: bool = False
     hidden_rows: frozenset[int] = frozenset()  # within the grid
     hidden_cols: frozenset[int] = frozenset()
+    fill_colours: dict[tuple[int, int], str] = field(default_factory=dict)  # within the grid
 
 
 @dataclass
 class Workbook:
-    """The worksheets of one upload, in workbook order, and notes for the import summary."""
+    """The worksheets of one upload, in workbook order, and notes for the import summary.
+
+    ``has_macros`` is True when the file carries macros (VBA or Excel 4 macro sheets in .xlsm/.xlsx/.xls,
+    Basic in .ods): they were never run, but the original bytes must not be handed back to anyone.
+    ``format`` is what the content turned out to be: "xlsx", "xlsm", "xls", "ods" or "csv".
+    """
 
     filename: str
     sha256: str
     size: int
     sheets: list[Sheet]
     notes: list[str]
+    has_macros: bool = False
+    format: str = "xlsx"
 
 
-def _trim(rows: list[list[object]], errors: dict[tuple[int, int], str]) -> list[list[object]]:
-    """Drop trailing rows and columns that hold nothing (an error cell counts as something)."""
-    error_rows = {r for r, _ in errors}
-    while rows and all(v is None for v in rows[-1]) and len(rows) - 1 not in error_rows:
+Pos = tuple[int, int]
+
+
+def _trim(rows: list[list[object]], keep: dict[Pos, Any] | frozenset[Pos] | set[Pos]) -> list[list[object]]:
+    """Drop trailing rows and columns that hold nothing; a cell in ``keep`` (an error, a coloured blank)
+    counts as something, and the grid is padded out to cover it."""
+    keep_rows = {r for r, _ in keep}
+    last_kept = max(keep_rows) + 1 if keep_rows else 0
+    while rows and len(rows) > last_kept and all(v is None for v in rows[-1]) and len(rows) - 1 not in keep_rows:
         rows.pop()
+    if len(rows) < last_kept:
+        rows.extend([] for _ in range(last_kept - len(rows)))
     if not rows:
         return rows
     width = max(len(r) for r in rows)
@@ -97,7 +133,7 @@ def _trim(rows: list[list[object]], errors: dict[tuple[int, int], str]) -> list[
                 if row[c] is not None:
                     used = c + 1
                     break
-    used = max([used] + [c + 1 for _, c in errors])
+    used = max([used] + [c + 1 for _, c in keep])
     if used != width or any(len(r) != width for r in rows):
         rows = [r[:used] + [None] * (used - len(r[:used])) for r in rows]
     return rows
@@ -122,8 +158,31 @@ def _list(items: list[str], limit: int = 8) -> str:
     return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+def _fills_in_reach(plan: SheetPlan, rows: list[list[object]], notes: list[str]) -> dict[Pos, str]:
+    """The coloured cells the grid may grow to cover: all of them, unless covering them would make the
+    grid larger than :data:`safety.MAX_FILL_GRID` cells (then those beyond the values are dropped)."""
+    fills = plan.fill_cells
+    if not fills:
+        return fills
+    nrows, width = len(rows), max((len(r) for r in rows), default=0)
+    far_rows = max(r for r, _ in fills) + 1
+    far_cols = max(c for _, c in fills) + 1
+    if far_rows <= nrows and far_cols <= width:
+        return fills
+    if max(far_rows, nrows) * max(far_cols, width) <= safety.MAX_FILL_GRID:
+        return fills
+    inside = {p: v for p, v in fills.items() if p[0] < nrows and p[1] < width}
+    notes.append(MSG_FILLS_DROPPED.format(sheet=display_name(plan.name), count=len(fills) - len(inside)))
+    return inside
+
+
 def _sheet(plan: SheetPlan, rows: list[list[object]], notes: list[str]) -> Sheet:
-    rows = _trim(rows, plan.error_cells)
+    fills = _fills_in_reach(plan, rows, notes)
+    if fills:
+        keep: dict[Pos, Any] | frozenset[Pos] = {**fills, **plan.error_cells}
+    else:
+        keep = plan.error_cells
+    rows = _trim(rows, keep)
     nrows, width = len(rows), (len(rows[0]) if rows else 0)
     hidden_rows = frozenset(r for r in plan.hidden_rows if r < nrows)
     hidden_cols = frozenset(c for c in plan.hidden_cols if c < width)
@@ -151,36 +210,188 @@ def _sheet(plan: SheetPlan, rows: list[list[object]], notes: list[str]) -> Sheet
         name=plan.name, rows=rows, percent_cells=percent, formula_cells=plan.formula_cells,
         error_cells=plan.error_cells, merged=_clip_merged(plan, nrows, width),
         hidden=plan.state in ("hidden", "veryHidden"), hidden_rows=hidden_rows, hidden_cols=hidden_cols,
+        fill_colours=fills,
     )
 
 
-def _assemble(pre: PrecheckResult, values: list[list[list[object]]]) -> Workbook:
+def _assemble(pre: PrecheckResult, values: list[worker.SheetValues]) -> Workbook:
     notes = list(pre.notes)
-    sheets = [_sheet(plan, rows, notes) for plan, rows in zip(pre.sheets, values, strict=True)]
-    return Workbook(filename=pre.filename, sha256=pre.sha256, size=pre.size, sheets=sheets, notes=notes)
+    sheets = [_sheet(plan, v.rows, notes) for plan, v in zip(pre.sheets, values, strict=True)]
+    return Workbook(filename=pre.filename, sha256=pre.sha256, size=pre.size, sheets=sheets, notes=notes,
+                    has_macros=pre.has_macros, format=pre.format)
+
+
+def _max_reply(check: Precheck) -> int:
+    # Replies can legitimately exceed the unpacked file (a shared string repeated in many cells),
+    # but not by orders of magnitude; past this the reader's reply is refused unread.
+    return 4 * max(check.declared_total, len(check.data)) + 64 * 1024 * 1024
+
+
+def _read_xlsx(check: Precheck, timeout: float) -> Workbook:
+    job = worker.Job(check.data, timeout, max_reply=_max_reply(check))
+    try:
+        check.layout(on_sheet=job.read)
+        pre = check.details()
+    except BaseException:
+        job.cancel()
+        raise
+    values = job.results()
+    if len(values) != len(pre.sheets):
+        raise RejectedFile(MSG_UNREADABLE, "sheet count mismatch")
+    return _assemble(pre, values)
+
+
+_STATES = {"Hidden": "hidden", "VeryHidden": "veryHidden"}
+
+
+def _read_listed(check: Precheck, timeout: float) -> Workbook:
+    """.xls and .ods: container checks here, then the child lists the sheets and reads each under the limits."""
+    check.container()
+    job = worker.Job(check.data, timeout, max_reply=_max_reply(check))
+    try:
+        listed = job.sheets()
+        plans = [SheetPlan(name=name, part="", state=_STATES.get(visible, "visible"))
+                 for name, kind, visible in listed if kind == "WorkSheet"]
+        limits = worker.default_limits()
+        for plan in plans:
+            job.read(plan.name, limits)
+    except BaseException:
+        job.cancel()
+        raise
+    values = job.results()
+    if len(values) != len(plans):
+        raise RejectedFile(MSG_UNREADABLE, "sheet count mismatch")
+    for plan, v in zip(plans, values, strict=True):
+        plan.merged = v.merged
+    return _assemble(check.finish(plans), values)
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV: read here, bounded by the same limits as a workbook.
+
+_NUMBER = re.compile(r"[+-]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+_SEP_LINE = re.compile(r"^sep=(.)\r?\n")
+_DELIMITERS = ",;\t"
+
+
+def _csv_value(text: str) -> object:
+    """A CSV field as Excel would hold it: "" → None, a plain number → float, anything else the text.
+
+    "1,234", "44%", dates and numbers with leading zeros ("007", a code) stay text: the value parser
+    decides what they mean, and nothing is lost.
+    """
+    if not text:
+        return None
+    if text[-1] in "0123456789. " and _NUMBER.fullmatch(text.strip()):
+        return float(text)  # float() ignores the surrounding spaces too
+    return text
+
+
+_CACHE_LIMIT = 100_000  # distinct field texts remembered per file
+
+
+def _csv_converter() -> Callable[[list[str]], list[object]]:
+    """Converts a row of fields; repeated texts (codes, 0, 1, "Yes") are converted once and share one object."""
+    cache: dict[str, object] = {}
+    get = cache.get
+
+    def convert(fields: list[str]) -> list[object]:
+        row: list[object] = [get(v, cache) for v in fields]
+        if cache in row:
+            for i, got in enumerate(row):
+                if got is cache:
+                    text = fields[i]
+                    row[i] = value = _csv_value(text)
+                    if len(cache) < _CACHE_LIMIT:
+                        cache[text] = value
+        return row
+
+    return convert
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab, as csv.Sniffer sees the first 50 lines; when it cannot tell (or names one
+    that is not there) the commonest of the three in those lines, and a comma if none occurs."""
+    sample = "\n".join(text[:16 * 1024].splitlines()[:50])
+    try:
+        found = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+        if found in _DELIMITERS and found in sample:
+            return found
+    except csv.Error:
+        pass
+    counts = {d: sample.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_rows(text: str) -> int:
+    """The number of CSV records, counted in C: line breaks outside quotes (splitting on '"' leaves the
+    quoted parts at odd positions, an escaped "" included)."""
+    if '"' in text:
+        outside = text.split('"')[0::2]
+        breaks = max(sum(p.count("\n") for p in outside), sum(p.count("\r") for p in outside))
+    else:
+        breaks = max(text.count("\n"), text.count("\r"))
+    return breaks + (0 if text.endswith(("\n", "\r")) else 1)
+
+
+def _csv_extent(name: str, nrows: int, ncols: int) -> RejectedFile:
+    return RejectedFile(MSG_EXTENT.format(
+        sheet=display_name(name), ref=cell_ref(max(nrows - 1, 0), max(ncols - 1, 0)), rows=nrows, cols=ncols,
+        max_rows=safety.MAX_ROWS, max_cols=safety.MAX_COLS, max_area=safety.MAX_AREA), "csv extent")
+
+
+def _read_csv(data: bytes, filename: str) -> Workbook:
+    """One sheet named after the file (as Excel names it when opening a CSV), under the workbook limits."""
+    text, encoding = safety.decode_text(data, filename)
+    notes = [MSG_ENCODING_NOTE] if encoding == "cp1252" else []
+    name = PurePath(filename).stem[:31] or "Sheet1"
+    sep = _SEP_LINE.match(text)  # Excel's own "sep=;" first line names the delimiter
+    if sep:
+        text = text[sep.end():]
+    records = _csv_rows(text)
+    if records > safety.MAX_ROWS:  # refused before a single row is built
+        raise _csv_extent(name, records, 1)
+    delimiter = sep.group(1) if sep else _delimiter(text)
+    rows: list[list[object]] = []
+    width = cells = 0
+    convert = _csv_converter()
+    try:
+        for fields in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) >= safety.MAX_ROWS:
+                raise _csv_extent(name, len(rows) + 1, width)
+            if len(fields) > safety.MAX_COLS:
+                raise _csv_extent(name, len(rows) + 1, len(fields))
+            row = convert(fields)
+            cells += len(row) - row.count(None)
+            if cells > safety.MAX_CELLS:
+                raise RejectedFile(MSG_TOO_MANY_CELLS.format(sheet=display_name(name), limit=safety.MAX_CELLS))
+            if len(row) > width:
+                width = len(row)
+            rows.append(row)
+    except csv.Error as exc:  # a value longer than the csv module's 128 KB field limit
+        raise RejectedFile(MSG_UNREADABLE, f"csv: {exc}") from None
+    if len(rows) * width > safety.MAX_AREA:
+        raise _csv_extent(name, len(rows), width)
+    sheet = Sheet(name=name, rows=_trim(rows, frozenset()))
+    return Workbook(filename=filename, sha256=hashlib.sha256(data).hexdigest(), size=len(data), sheets=[sheet],
+                    notes=notes, format="csv")
 
 
 def read_workbook(data: bytes, filename: str, *, timeout: float = 30.0) -> Workbook:
-    """Check and read an uploaded .xlsx; raises RejectedFile (plain-English ``.message``) when refused.
+    """Check and read an uploaded .xlsx, .xlsm, .xls, .ods or .csv (decided by content); raises
+    RejectedFile (plain-English ``.message``) when refused.
 
     ``timeout`` bounds the reader process (wall clock and CPU); the checks are bounded by size caps.
     """
     try:
+        if safety.sniff(data, filename) == "text":
+            return _read_csv(data, filename)
         check = Precheck(data, filename)
         check.structure()
-        # Replies can legitimately exceed the unpacked file (a shared string repeated in many cells),
-        # but not by orders of magnitude; past this the reader's reply is refused unread.
-        job = worker.Job(data, timeout, max_reply=4 * check.declared_total + 64 * 1024 * 1024)
-        try:
-            check.layout(on_sheet=job.read)
-            pre = check.details()
-        except BaseException:
-            job.cancel()
-            raise
-        values = job.results()
-        if len(values) != len(pre.sheets):
-            raise RejectedFile(MSG_UNREADABLE, "sheet count mismatch")
-        return _assemble(pre, values)
+        if check.kind == "xlsx":
+            return _read_xlsx(check, timeout)
+        return _read_listed(check, timeout)
     except RejectedFile as exc:
         log.info("upload refused (%s): %r", exc.detail or "no detail", filename[:80])
         raise

@@ -12,13 +12,21 @@ uploads), and replaced transparently after a crash, a timeout or :data:`JOBS_PER
 
 Protocol over a socket pair (length-prefixed frames from ``multiprocessing.connection``, pickled)::
 
-    parent → child   ("job", cpu_seconds), then the file bytes      child opens the workbook
-    parent → child   ("read", sheet_name)  ... one per sheet         child replies ("rows", rows) or
+    parent → child   ("job", cpu_seconds, max_reply), then the bytes  child opens the workbook
+    parent → child   ("meta",)  (.xls/.ods: the parent has no list)   child replies ("meta", [(name, type,
+                                                                      visibility), ...]) or ("error", kind)
+    parent → child   ("read", sheet_name)  ... one per sheet          child replies ("rows", rows) or
                                                                       ("error", kind), one per read
-    parent → child   ("done",) or ("cancel",)                        cancel is acknowledged: ("cancelled",)
+    parent → child   ("read", sheet_name, limits)  (.xls/.ods)        child checks the extent calamine
+                                                                      built, replies ("sheet", (rows,
+                                                                      merged)) or ("error", (what, ...))
+    parent → child   ("done",) or ("cancel",)                         cancel is acknowledged: ("cancelled",)
 
-The child parses shared strings and styles while the parent is still checking sheet extents, and
-reads each sheet as soon as the parent has passed it, so checking and reading overlap.
+For .xlsx the child parses shared strings and styles while the parent is still checking sheet
+extents, and reads each sheet as soon as the parent has passed it, so checking and reading overlap.
+For .xls and .ods there is no cheap extent check before calamine has built a sheet, so the child
+checks what it built against the limits before converting a single cell (and its memory cap stops
+anything bigger than that).
 """
 
 from __future__ import annotations
@@ -39,9 +47,18 @@ import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
-from lib.returns.safety import MSG_DAMAGED, MSG_OLE, MSG_STOPPED, MSG_UNREADABLE, RejectedFile
+from lib.returns import safety
+from lib.returns.safety import (
+    MSG_DAMAGED,
+    MSG_ENCRYPTED,
+    MSG_STOPPED,
+    MSG_UNREADABLE,
+    RejectedFile,
+    cell_ref,
+    display_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +71,33 @@ DEFAULT_MAX_REPLY = 512 * 1024 * 1024  # bytes per reply when the caller gives n
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 Rows = list[list[object]]
+Merged = list[tuple[int, int, int, int]]
 
-_ERROR_MESSAGES = {"password": MSG_OLE, "missing": MSG_DAMAGED, "unreadable": MSG_UNREADABLE, "stopped": MSG_STOPPED}
+
+class SheetValues(NamedTuple):
+    """One sheet as read: its rows and (for .xls only, from calamine) its merged ranges, 0-based inclusive."""
+
+    rows: Rows
+    merged: Merged
+
+
+class Limits(NamedTuple):
+    """The caps a sheet calamine has built must meet before it is converted (.xls/.ods)."""
+
+    rows: int
+    cols: int
+    area: int
+    cells: int
+    merged: int
+
+
+def default_limits() -> Limits:
+    """The same caps as the .xlsx pre-check (read at call time, so a test can lower them)."""
+    return Limits(safety.MAX_ROWS, safety.MAX_COLS, safety.MAX_AREA, safety.MAX_CELLS, safety.MAX_MERGED)
+
+
+_ERROR_MESSAGES = {"password": MSG_ENCRYPTED, "missing": MSG_DAMAGED, "unreadable": MSG_UNREADABLE,
+                   "stopped": MSG_STOPPED}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,6 +150,36 @@ def _read_sheet(book: Any, name: str) -> Rows:
     return [[None if v == "" else v for v in row] if "" in row else row for row in rows]
 
 
+def _read_checked(book: Any, name: str, limits: tuple[int, int, int, int, int]) -> tuple[str, Any]:
+    """One .xls/.ods sheet, refused before conversion if what calamine built is over the limits.
+
+    Numbers come back as float (calamine gives int for whole numbers in these formats) so every
+    format looks the same downstream; bools stay bools.
+    """
+    max_rows, max_cols, max_area, max_cells, max_merged = limits
+    sheet = book.get_sheet_by_name(name)
+    end = sheet.end
+    nrows, ncols = (end[0] + 1, end[1] + 1) if end else (0, 0)
+    if nrows > max_rows or ncols > max_cols or nrows * ncols > max_area:
+        return "error", ("extent", nrows, ncols)
+    rows = sheet.to_python(skip_empty_area=False)
+    cells = sum(len(row) - row.count("") for row in rows)
+    if cells > max_cells:
+        return "error", ("cells", cells)
+    ranges = sheet.merged_cell_ranges or []
+    if len(ranges) > max_merged:
+        return "error", ("merged", len(ranges))
+    merged = [(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])) for a, b in ranges]
+    out = [[None if v == "" else float(v) if type(v) is int else v for v in row] for row in rows]
+    return "sheet", (out, merged)
+
+
+def _metadata(book: Any) -> list[tuple[str, str, str]]:
+    """(name, type, visibility) of every sheet, e.g. ("Data", "WorkSheet", "Hidden")."""
+    return [(str(m.name), str(m.typ).rsplit(".", 1)[-1], str(m.visible).rsplit(".", 1)[-1])
+            for m in book.sheets_metadata]
+
+
 def _dumps(obj: object) -> bytes:
     try:
         return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
@@ -138,11 +210,16 @@ def serve(conn: Connection) -> None:
             error = _classify(exc)
         while True:
             command = pickle.loads(conn.recv_bytes())  # noqa: S301 - from the app
-            if command[0] == "read":
+            if command[0] in ("read", "meta"):
                 reply: tuple[str, Any] = ("error", error)
                 if error is None:
                     try:
-                        reply = ("rows", _read_sheet(book, command[1]))
+                        if command[0] == "meta":
+                            reply = ("meta", _metadata(book))
+                        elif len(command) > 2:
+                            reply = _read_checked(book, command[1], command[2])
+                        else:
+                            reply = ("rows", _read_sheet(book, command[1]))
                     except BaseException as exc:
                         error = _classify(exc)
                         reply = ("error", error)
@@ -340,6 +417,7 @@ class Job:
             raise RejectedFile(MSG_STOPPED, f"could not start the reader: {exc.__class__.__name__}") from None
         self.finished = False
         self.pending = 0
+        self.names: list[str] = []
         try:
             self.worker.wait_ready(max(START_TIMEOUT, timeout))
             self.worker.jobs += 1
@@ -366,13 +444,45 @@ class Job:
         log.warning("spreadsheet reader stopped: %s", detail)
         raise RejectedFile(MSG_STOPPED, detail)
 
-    def read(self, sheet_name: str) -> None:
-        """Ask for one sheet's values (the sheet has passed the extent check)."""
+    def read(self, sheet_name: str, limits: Limits | None = None) -> None:
+        """Ask for one sheet's values: an .xlsx sheet that has passed the extent check, or (with
+        ``limits``) an .xls/.ods sheet the child checks itself."""
+        command = ("read", sheet_name) if limits is None else ("read", sheet_name, tuple(limits))
         try:
-            self.worker.conn.send_bytes(pickle.dumps(("read", sheet_name)))
+            self.worker.conn.send_bytes(pickle.dumps(command))
         except (OSError, EOFError):
             self._fail("could not send a command", died=True)
         self.pending += 1
+        self.names.append(sheet_name)
+
+    def sheets(self) -> list[tuple[str, str, str]]:
+        """(name, type, visibility) of every sheet, as calamine lists them; call before any :meth:`read`."""
+        assert self.pending == 0, "sheets() must come before read()"
+        try:
+            self.worker.conn.send_bytes(pickle.dumps(("meta",)))
+            reply = self._recv(self.deadline - time.monotonic())
+        except (OSError, EOFError):
+            self._fail("connection lost", died=True)
+        if reply is None:
+            self._fail("timed out")
+        if reply[0] != "meta":
+            self.cancel()
+            raise RejectedFile(self._message(reply[1], ""), f"reader error: {reply[1]}")
+        return [(str(n), str(t), str(v)) for n, t, v in reply[1]]
+
+    @staticmethod
+    def _message(error: Any, sheet: str) -> str:
+        """The plain-English message for an error the child reported while reading ``sheet``."""
+        if isinstance(error, tuple) and error and error[0] == "extent":
+            rows, cols = int(error[1]), int(error[2])
+            return safety.MSG_EXTENT.format(
+                sheet=display_name(sheet), ref=cell_ref(max(rows - 1, 0), max(cols - 1, 0)), rows=rows, cols=cols,
+                max_rows=safety.MAX_ROWS, max_cols=safety.MAX_COLS, max_area=safety.MAX_AREA)
+        if isinstance(error, tuple) and error and error[0] == "cells":
+            return safety.MSG_TOO_MANY_CELLS.format(sheet=display_name(sheet), limit=safety.MAX_CELLS)
+        if isinstance(error, tuple) and error and error[0] == "merged":
+            return safety.MSG_TOO_MANY_MERGED.format(sheet=display_name(sheet), limit=safety.MAX_MERGED)
+        return _ERROR_MESSAGES.get(str(error), MSG_UNREADABLE)
 
     def _recv(self, timeout: float) -> tuple[str, Any] | None:
         """The next reply, or None if none came within ``timeout``; raises if the child died."""
@@ -402,25 +512,27 @@ class Job:
             self.worker.kill()
         self._finish()
 
-    def results(self) -> list[Rows]:
-        """The rows of each sheet asked for, in order; RejectedFile if the child failed or overran."""
-        out: list[Rows] = []
-        error: str | None = None
+    def results(self) -> list[SheetValues]:
+        """The values of each sheet asked for, in order; RejectedFile if the child failed or overran."""
+        out: list[SheetValues] = []
+        error: tuple[Any, str] | None = None
         try:
             self.worker.conn.send_bytes(pickle.dumps(("done",)))
-            for _ in range(self.pending):
+            for index in range(self.pending):
                 reply = self._recv(self.deadline - time.monotonic())
                 if reply is None:
                     self._fail("timed out")
                 if reply[0] == "rows":
-                    out.append(reply[1])
+                    out.append(SheetValues(reply[1], []))
+                elif reply[0] == "sheet":
+                    out.append(SheetValues(reply[1][0], [tuple(m) for m in reply[1][1]]))
                 elif error is None:
-                    error = str(reply[1])
+                    error = (reply[1], self.names[index])
         except (OSError, EOFError):
             self._fail("connection lost", died=True)
         self._finish()
         if error is not None:
-            raise RejectedFile(_ERROR_MESSAGES.get(error, MSG_UNREADABLE), f"reader error: {error}")
+            raise RejectedFile(self._message(*error), f"reader error: {error[0]}")
         return out
 
     def __del__(self) -> None:
@@ -436,7 +548,7 @@ def read_values(data: bytes, sheet_names: list[str], *, timeout: float = 30.0,
     job = Job(data, timeout, max_reply)
     for name in sheet_names:
         job.read(name)
-    return job.results()
+    return [values.rows for values in job.results()]
 
 
 if __name__ == "__main__":  # pragma: no cover - started by Worker with "-c"; kept for manual runs
