@@ -422,3 +422,26 @@ def test_dry_run_changes_are_exactly_what_the_import_stores(fresh_seeded_url: st
     untouched = untouched[~((untouched["ref"] == "FS/S6") & (untouched["period"] == s6["period"]))]
     assert (untouched["value"].fillna(-1) == untouched["value_after"].fillna(-1)).all()
     assert not any("Source" in str(c) for c in after["commentary"].dropna())
+
+
+def test_xls_percentages_arrive_as_fractions_and_are_read_as_points_with_a_note(fresh_seeded_url: str) -> None:
+    """An .xls cell formatted 87% reaches us as 0.87 with no format to say so: a percentage KPI whose history
+    is in points reads it as 87 and says so; the same figure in an .xlsx (format known, not %) is refused."""
+    import xlwt
+
+    engine = store.get_engine(fresh_seeded_url)
+    book = xlwt.Workbook()
+    ws = book.add_sheet("KPIs")
+    pct = xlwt.easyxf(num_format_str="0.0%")
+    for c, head in enumerate(["Ref", "Period", "Value"]):
+        ws.write(0, c, head)
+    ws.write(1, 0, "DU-ASSESS45")
+    ws.write(1, 1, "Jul 2019")
+    ws.write(1, 2, 0.87, pct)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_ok(engine, buffer.getvalue(), "du-return-2019-07.xls")
+    assert any("read as 87%" in p.message and p.column == "C" and p.row == 2 for p in result.cell_notes)
+    stored = queries.kpi_values(engine)
+    row = stored[(stored["ref"] == "DU-ASSESS45") & (stored["period"] == "Jul 2019")].iloc[0]
+    assert row["value"] == pytest.approx(87.0)

@@ -152,6 +152,7 @@ class SheetParser:
         self.start, self.end = match.row + 1, len(rows)  # the table's data rows
         self.sheet_authority: str | None = None  # named by the title, sheet name or file name
         self.roles: dict[int, str] = {}  # two-row headers: month column -> value | target | rag
+        self.number_formats = True  # False for .xls/.ods/.csv: no percent formats to go by
 
     # helpers -------------------------------------------------------------------------------
     def banner_above(self) -> str | None:
@@ -454,9 +455,17 @@ class SheetParser:
         if parsed.value is not None and unit == "percent" and not parsed.is_percent:
             typical = self.ctx.kpi_typical.get(ref)
             if values.percent_scale_suspect(parsed.value, unit) and (typical is None or typical > 1.5):
-                self.out.problem(Loc(self.sheet.name, r, c), f"{parsed.text} looks like a fraction where percentage "
-                                 f"points are expected (for 44% type 44 or 44%, not 0.44)")
-                return None
+                if not self.number_formats and isinstance(raw, float):
+                    # .xls/.ods cells arrive without their number format: a 44% cell reads as 0.44
+                    points = round(parsed.value * 100, 9)
+                    self.out.note(Loc(self.sheet.name, r, c), f"{ref}: {parsed.text} read as {points:g}% (this "
+                                  "file type does not say which cells are formatted as percentages)")
+                    parsed = values.ParsedValue(points, parsed.text, None, parsed.reported_rag, True,
+                                                parsed.qualifier)
+                else:
+                    self.out.problem(Loc(self.sheet.name, r, c), f"{parsed.text} looks like a fraction where "
+                                     "percentage points are expected (for 44% type 44 or 44%, not 0.44)")
+                    return None
         if (ref not in self.out.kpis or not self.out.kpis[ref].unit) and parsed.is_percent \
                 and ref not in self.ctx.kpi_units:
             self.out.kpis.setdefault(ref, KpiRecord(ref=ref, loc=Loc(self.sheet.name, r, c))).unit = "percent"
@@ -1319,6 +1328,7 @@ def _parse_table(out: ParsedReturn, ctx: Context, book: Workbook, sheet: Sheet, 
     parser = SheetParser(out, ctx, sheet, rows, match, sheet_period)
     parser.end = table.end
     parser.sheet_authority = authority
+    parser.number_formats = getattr(book, "format", "xlsx") in ("xlsx", "xlsm")
     parser.roles = _two_row_header(rows, match)
     if parser.roles:
         parser.start = match.row + 2
