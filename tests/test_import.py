@@ -445,3 +445,26 @@ def test_xls_percentages_arrive_as_fractions_and_are_read_as_points_with_a_note(
     stored = queries.kpi_values(engine)
     row = stored[(stored["ref"] == "DU-ASSESS45") & (stored["period"] == "Jul 2019")].iloc[0]
     assert row["value"] == pytest.approx(87.0)
+
+
+def test_loose_refs_match_when_unambiguous_and_name_the_candidates_when_not(engine: Engine) -> None:
+    first = [["Ref", "KPI", "Period", "Value"], ["AB/1-2", "Re-referrals", "Jun 2019", 12],
+             ["AB/12", "Repeat CP plans", "Jun 2019", 7], ["CD/S06", "Visits on time", "Jun 2019", 80]]
+    import_ok(engine, workbook({"KPIs": first}), "june-2019.xlsx")
+    loose = [["Ref", "Period", "Value"], ["cd s6", "Jul 2019", 81]]
+    result = import_ok(engine, workbook({"KPIs": loose}), "july-2019.xlsx")
+    assert any(p.message == "'cd s6' read as CD/S06" and p.row == 2 and p.column == "A" for p in result.cell_notes)
+    assert [c.thing for c in result.changes] == ["CD/S06 · 302 · Jul 2019"]
+    ambiguous = [["Ref", "Period", "Value"], ["AB 12", "Jul 2019", 9]]
+    refused = pipeline.import_bytes(engine, workbook({"KPIs": ambiguous}), "july-2019b.xlsx")
+    assert refused.outcome == "rejected"
+    assert any("AB/1-2 or AB/12" in p.message and p.row == 2 and p.column == "A" for p in refused.errors)
+    assert set(queries.kpis(engine)["ref"]) == {"AB/1-2", "AB/12", "CD/S06"}, "no KPI invented"
+
+
+def test_a_cell_up_to_excels_own_limit_is_accepted(engine: Engine) -> None:
+    text = ("Progress is on track. " * 1500)[:32_766] + "."
+    rows = [["Action ID", "Action", "Lead officer", "Month", "Status", "RAG", "Progress update"],
+            ["1.1", "Audit all open CIN cases", "Head of Service", "Jul 2019", "In progress", "Green", text]]
+    import_ok(engine, workbook({"Actions": rows}), "plan-2019-07.xlsx")
+    assert queries.action_updates(engine)["commentary"].iloc[0] == text
