@@ -468,3 +468,22 @@ def test_a_cell_up_to_excels_own_limit_is_accepted(engine: Engine) -> None:
             ["1.1", "Audit all open CIN cases", "Head of Service", "Jul 2019", "In progress", "Green", text]]
     import_ok(engine, workbook({"Actions": rows}), "plan-2019-07.xlsx")
     assert queries.action_updates(engine)["commentary"].iloc[0] == text
+
+
+def test_preview_spreadsheet_lists_problems_changes_and_sheets_as_plain_text(engine: Engine) -> None:
+    from lib.returns import report
+
+    rows = [["Ref", "KPI", "Period", "Value", "Commentary"],
+            ["X1", "Visits", "Jun 2019", 5, '=HYPERLINK("http://evil.example","click")'],
+            ["Total", None, None, 5, None]]
+    result = pipeline.import_bytes(engine, workbook({"KPIs": rows}), "x-2019-06.xlsx", dry_run=True)
+    data = report.problems_workbook(result.problems, result.sheets, result.changes)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Problems", "Changes", "Sheets"]
+    changes = [[c.value for c in r] for r in book["Changes"].iter_rows(min_row=2)]
+    assert ["new", "kpi", "X1", "KPI", None, "Visits (number, monitor)", "KPIs!A2"] in changes
+    assert any(r[2] == "X1 · 302 · Jun 2019" and r[6] == "KPIs!D2" for r in changes)
+    notes = [r[5].value for r in book["Problems"].iter_rows(min_row=2) if r[0].value == "note"]
+    assert any("'Total' not read as data" in n for n in notes)
+    assert book["Sheets"]["G2"].value.startswith("row 3 'Total'")
+    assert all(c.data_type != "f" for ws in book for r in ws.iter_rows() for c in r)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import xlsxwriter
 
@@ -17,48 +18,34 @@ def problems_workbook(problems: list[Problem], sheets: list[SheetReport] | None 
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     bold = book.add_format({"bold": True, "bg_color": "#dfe7f3"})
-    ws = book.add_worksheet("Problems")
-    columns = ["Severity", "File", "Sheet", "Row", "Column", "Problem"]
-    for c, name in enumerate(columns):
-        ws.write_string(0, c, name, bold)
-    ws.set_column(0, 4, 14)
-    ws.set_column(5, 5, 100)
-    for r, problem in enumerate(problems, start=1):
-        row = problem.as_row()
-        for c, name in enumerate(columns):
-            value = row[name]
+    _table(book, bold, "Problems", ["Severity", "File", "Sheet", "Row", "Column", "Problem"],
+           [p.as_row() for p in problems], {0: 14, 1: 14, 2: 14, 3: 14, 4: 14, 5: 100})
+    if changes:
+        _table(book, bold, "Changes", ["Change", "What", "Item", "Field", "From", "To", "Cell"],
+               [c.as_row() for c in changes], {2: 40, 4: 30, 5: 30})
+    if sheets:
+        _table(book, bold, "Sheets", ["Sheet", "Read as", "Rows read", "Header row", "Skipped because",
+                                      "Columns not read", "Rows not read"],
+               [{"Sheet": s.name, "Read as": s.label, "Rows read": s.rows, "Header row": s.header_row,
+                 "Skipped because": s.reason, "Columns not read": ", ".join(s.unmatched),
+                 "Rows not read": "; ".join(s.skipped_rows)} for s in sheets], {0: 24, 1: 30, 4: 50, 5: 40, 6: 60})
+    book.close()
+    return buffer.getvalue()
+
+
+def _table(book: Any, bold: Any, name: str, heads: list[str], rows: list[dict[str, Any]],
+           widths: dict[int, int]) -> None:
+    ws = book.add_worksheet(name)
+    for c, head in enumerate(heads):
+        ws.write_string(0, c, head, bold)
+    for c, width in widths.items():
+        ws.set_column(c, c, width)
+    for r, row in enumerate(rows, start=1):
+        for c, head in enumerate(heads):
+            value = row.get(head)
             if value is None or value == "":
                 continue
-            if isinstance(value, int):
+            if isinstance(value, int) and not isinstance(value, bool):
                 ws.write_number(r, c, value)
             else:
                 ws.write_string(r, c, str(value))
-    if changes:
-        ws3 = book.add_worksheet("Changes")
-        heads = ["Change", "What", "Item", "Field", "From", "To", "Cell"]
-        for c, name in enumerate(heads):
-            ws3.write_string(0, c, name, bold)
-        ws3.set_column(2, 2, 40)
-        ws3.set_column(4, 5, 30)
-        for r, change in enumerate(changes, start=1):
-            row = change.as_row()
-            for c, name in enumerate(heads):
-                if row[name]:
-                    ws3.write_string(r, c, str(row[name]))
-    if sheets:
-        ws2 = book.add_worksheet("Sheets")
-        for c, name in enumerate(["Sheet", "Read as", "Rows read", "Header row", "Skipped because",
-                                  "Columns not read"]):
-            ws2.write_string(0, c, name, bold)
-        for r, s in enumerate(sheets, start=1):
-            ws2.write_string(r, 0, s.name)
-            ws2.write_string(r, 1, s.label)
-            ws2.write_number(r, 2, s.rows)
-            if s.header_row:
-                ws2.write_number(r, 3, s.header_row)
-            if s.reason:
-                ws2.write_string(r, 4, s.reason)
-            if s.unmatched:
-                ws2.write_string(r, 5, ", ".join(s.unmatched))
-    book.close()
-    return buffer.getvalue()
