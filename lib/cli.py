@@ -280,11 +280,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             print("  " + problem.line(), file=out)
         for line in result.note_lines():
             print("  " + line, file=out)
-        skipped = result.skipped()
-        for sheet in skipped["sheets"]:
-            print(f"  note: {result.filename}: sheet skipped: {sheet}", file=out)
-        for column in skipped["columns"]:
-            print(f"  note: {result.filename}: column not read: {column}", file=out)
         if args.changes and not failed:
             for change in result.changes:
                 before = f"{change.before} → " if change.kind == "changed" else ""

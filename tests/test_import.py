@@ -405,7 +405,7 @@ def test_dry_run_changes_are_exactly_what_the_import_stores(fresh_seeded_url: st
     assert "note: fs-return-2019-07.xlsx: Return: row 5: column A: 'FS S6' read as FS/S6" in out
     assert "Source: Mosaic" in out and "warning" not in out
     assert f"changed: FS/S6 · 302 · {s6['period']}: Value: {s6['value_text']} → 61.5 [Return!D5]" in out
-    assert "new: FS/S11 · 302 · Jul 2019: Value: 9.9 [Return!D6]" in out
+    assert "new: FS/S11 · 302 · Jul 2019: Value: 9.9 · with commentary [Return!D6]" in out
     assert queries.kpi_values(engine).equals(before), "a dry run stores nothing"
     code, dry = _cli(capsys, "--db", fresh_seeded_url, "import", str(path), "--dry-run", "--format", "json")
     code, real = _cli(capsys, "--db", fresh_seeded_url, "import", str(path), "--format", "json")
@@ -417,7 +417,8 @@ def test_dry_run_changes_are_exactly_what_the_import_stores(fresh_seeded_url: st
     for change in done["changes"]:
         ref, la, period = change["Item"].split(" · ")
         row = after[(after["ref"] == ref) & (after["la_code"] == la) & (after["period"] == period)].iloc[0]
-        assert row["value_text"] == change["To"] and row["source_cell"] == change["Cell"].split("!")[1]
+        assert row["value_text"] == change["To"].split(" · ")[0]
+        assert row["source_cell"] == change["Cell"].split("!")[1]
     untouched = before.merge(after, on=["ref", "la_code", "period"], suffixes=("", "_after"))
     untouched = untouched[~((untouched["ref"] == "FS/S6") & (untouched["period"] == s6["period"]))]
     assert (untouched["value"].fillna(-1) == untouched["value_after"].fillna(-1)).all()

@@ -197,8 +197,13 @@ class Writer:
                 inserts.append({"kpi_id": kid, "authority_code": rec.authority, "period_id": pid,
                                 "upload_id": self.upload_id, **fields})
                 self.counter.note("kpi_value", "added")
-                shown = fields.get("value_text") or fields.get("missing_reason")
-                self.record("new", "kpi_value", thing, "value", None, shown, rec.loc)
+                shown = str(fields.get("value_text") or fields.get("missing_reason"))
+                extras = [f"target {fields.get('target_text') or _shown(fields.get('target'))}"
+                          if fields.get("target") is not None or fields.get("target_text") else "",
+                          f"RAG {fields.get('rag_reported_text')}" if fields.get("rag_reported") else "",
+                          "with commentary" if fields.get("commentary") else ""]
+                self.record("new", "kpi_value", thing, "value", None, " · ".join([shown, *filter(None, extras)]),
+                            rec.loc)
                 continue
             # A blank cell says nothing: only what the return gives replaces what is stored.
             given = {f: fields.get(f) for f in VALUE_MEANING if fields.get(f) is not None}
@@ -412,6 +417,11 @@ class Writer:
         links = {(link.action_id, link.recommendation_id)
                  for link in self.session.scalars(select(ActionRecommendation))}
         updates = {(u.action_id, u.period_end): u for u in self.session.scalars(select(ActionUpdate))}
+        latest_update: dict[int, dt.date] = {}
+        for action_id, end in updates:
+            if end > latest_update.get(action_id, dt.date.min):
+                latest_update[action_id] = end
+        older: list[str] = []
 
         new_actions: dict[tuple[int, str], dict[str, Any]] = {}
         resolved: list[tuple[Plan, tuple[int, str], ActionRecord]] = []
@@ -513,6 +523,9 @@ class Writer:
             values_ = {k: v for k, v in rec.update.items() if k != "period_end"}
             existing = updates.get((action_id, end))
             update_thing = f"{thing} · {values_.get('period_label') or end}"
+            if action_id in latest_update and end < latest_update[action_id]:
+                older.append(f"{rec.ref} ({values_.get('period_label') or end}; latest stored "
+                             f"{latest_update[action_id]:%b %Y})")
             cells = rec.columns
             if existing is None:
                 row = {"action_id": action_id, "period_end": end, "upload_id": self.upload_id,
@@ -529,6 +542,10 @@ class Writer:
                 existing.update({k: v for k, v in values_.items() if v is not None})
             else:
                 self.action_update(existing, values_, update_thing, cells, rec.loc)
+        if older:
+            self.parsed.problem(None, f"updates for months before the latest stored update (a late or repeated "
+                                f"return?): {', '.join(older[:6])}" + (f" and {len(older) - 6} more"
+                                                                        if len(older) > 6 else ""), "warning")
         if link_rows:
             self.session.execute(insert(ActionRecommendation), link_rows)
         if update_rows:
@@ -538,6 +555,10 @@ class Writer:
                       loc: Loc) -> None:
         """A monthly update given again: only what the return says differently is changed."""
         diffs = [f for f in UPDATE_MEANING if new.get(f) is not None and not _same(getattr(row, f), new[f])]
+        for f, word in UPDATE_TEXT_OF.items():  # "Delayed" for a stored "In progress": same code, new word
+            if f not in diffs and new.get(word) and _norm_text(new[word]) != _norm_text(
+                    getattr(row, word)) and new.get(f) is not None:
+                diffs.append(f)
         if not diffs:
             self.counter.note("action_update", "unchanged")
             return

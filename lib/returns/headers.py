@@ -44,7 +44,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "previous": ("previous result", "previous value", "last year", "prior year", "previous", "last month",
                  "last period", "previous month", "previous period", "prev", "last value", "prior month",
                  "re:^\\d{4}/\\d{2} result \\(previous\\)$"),
-    "target": ("target", "re:^\\d{4}/\\d{2} target$", "re:^\\d{4}-\\d{2} target$", "target value"),
+    "target": ("target", "re:^\\d{4}/\\d{2} target$", "re:^\\d{4}-\\d{2} target$", "target value",
+               "re:^target (for )?(fy )?\\d{4}\\s*[/-]\\s*\\d{2,4}$", "re:^target (for )?\\d{4}$", "annual target",
+               "target (annual)", "tgt"),
     "rag": ("rag", "rag status", "rag rating", "rag (as reported)", "progress/rag", "status (rag)", "rag as reported",
             "reported rag"),
     "dot": ("dot", "direction of travel", "re:^dot.*"),
@@ -69,9 +71,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
                     "what we will do"),
     "title": ("action title", "title", "short title", "summary"),
     "lead": ("lead officer", "lead officer(s)", "lead officers", "lead", "responsible officer", "owner", "leads"),
+    "due_revised": ("revised deadline", "revised due date", "revised completion date", "revised date",
+                    "revised timescale", "revised target date", "new deadline", "new due date", "revised"),
     "due": ("completion date", "due date", "due", "deadline", "target date", "milestones", "milestone",
             "date due", "timescale for completion", "timescale", "timescales", "by when", "target completion date",
-            "completion", "end date", "revised due date", "revised completion date", "deadline date", "when"),
+            "completion", "end date", "deadline date", "when", "original deadline", "original due date"),
     "status": ("status", "progress status", "action status"),
     "oversight": ("reporting mechanism/ oversight", "reporting mechanism/oversight", "reporting mechanism",
                   "oversight", "governance", "oversight board", "reporting mechanism / oversight"),
@@ -104,7 +108,13 @@ TEMPLATE_ACTION_COLUMNS = (
 def normalise(text: object) -> str:
     value = re.sub(r"\s+", " ", str(text or "")).strip().lower()
     value = value.replace("’", "'").replace("–", "-").replace("—", "-")
+    value = _MONTH_SUFFIX.sub("", value) or value  # "Progress update July 2019" is the progress update
     return value.rstrip(" :.*")
+
+
+_MONTH_SUFFIX = re.compile(
+    r"(?<=[a-z)])\s*[-(]?\s*(for\s+)?(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
+    r"sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?)[\s-]*'?(19|20)?\d{2}\)?$")
 
 
 _EXACT: dict[str, list[str]] = {}
@@ -172,7 +182,7 @@ class Family:
 FAMILIES: tuple[Family, ...] = (
     Family(
         "kpi_wide", "Wide monthly KPI return (one column per month)",
-        (frozenset({"ref", "name"}),), ("ref", "name", "target", "polarity", "unit", "theme"),
+        (frozenset({"ref", "name"}),), ("ref", "name", "target", "polarity", "unit", "theme", "commentary", "rag"),
     ),
     Family(
         "kpi_values", "KPI values (one row per KPI and period)",
@@ -206,7 +216,8 @@ FAMILIES: tuple[Family, ...] = (
         "actions", "Action plan progress",
         (frozenset({"action_text", "title", "action_ref", "lead"}), frozenset({"lead", "due", "status", "rag",
                                                                               "commentary", "recommendations"})),
-        ("action_ref", "recommendations", "action_text", "title", "lead", "due", "status", "rag", "commentary",
+        ("action_ref", "recommendations", "action_text", "title", "lead", "due", "due_revised", "status", "rag",
+         "commentary",
          "objective", "plan", "period", "oversight", "timeframe", "reported_by", "success", "framework",
          "inspection_start", "body", "authority"),
         {"action": ("action_text", "action_ref")},
@@ -280,7 +291,8 @@ def match_header(row: list[object], row_index: int) -> HeaderMatch | None:
         if not all(req & present for req in family.required):
             continue
         if family.code == "kpi_wide":
-            if len(months) < 2:
+            # one month column is this month's value unless a Value column says otherwise
+            if len(months) < 2 and not (months and "value" not in present and "period" not in present):
                 continue
             unmatched = [(c, t) for c, t in unmatched if c not in months]
         elif family.code == "kpi_values" and len(months) >= 2:

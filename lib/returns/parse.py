@@ -153,6 +153,11 @@ class SheetParser:
         self.sheet_authority: str | None = None  # named by the title, sheet name or file name
         self.roles: dict[int, str] = {}  # two-row headers: month column -> value | target | rag
         self.number_formats = True  # False for .xls/.ods/.csv: no percent formats to go by
+        self.target_years: dict[int, int] = {}  # "Target 2019/20" columns: FY start year -> column
+        for c, h in enumerate(self.header_norm):
+            year = re.match(r"^(?:target (?:for )?(?:fy )?(\d{4})\s*[/-]\s*\d{2,4}|(\d{4})[/-]\d{2} target)$", h)
+            if year:
+                self.target_years[int(year.group(1) or year.group(2))] = c
 
     # helpers -------------------------------------------------------------------------------
     def banner_above(self) -> str | None:
@@ -277,10 +282,41 @@ class SheetParser:
             return self.future_check(r, period)
         if self.sheet_period is not None:
             return self.future_check(r, self.sheet_period)
+        header_year = self.value_header_year()
+        if header_year is not None:
+            return header_year
         if required:
             self.out.problem(self.loc(r), "no period: add a Period (or Month) column, or name the month in the "
                              "sheet title or file name")
         return None
+
+    def value_header_year(self) -> periods.Period | None:
+        """"2018/19 Result" as the value's header, with no period column or title: that year (noted once)."""
+        col = self.cols.get("value")
+        if col is None or col >= len(self.header_norm):
+            return None
+        found = re.match(r"^(\d{4})[/-](\d{2}) (result|actual|outturn)", self.header_norm[col])
+        if not found:
+            return None
+        try:
+            period = periods.parse_year_label(f"{found.group(1)}/{found.group(2)}")
+        except periods.PeriodError:
+            return None
+        if ("header_year", col) not in self.noted:
+            self.noted.add(("header_year", col))
+            self.out.note(Loc(self.sheet.name, self.match.row, col), f"no period column or title: the values are "
+                          f"for {period.label}, from the column header '{self.header_norm[col]}'")
+        return period
+
+    def target_for(self, r: int, row: list[object], period: periods.Period | None) -> dict[str, Any]:
+        """The target cell for the row's period: of "Target 2019/20" and "Target 2020/21", the year it falls in."""
+        if period is not None and len(self.target_years) > 1:
+            fy = period.end.year if period.end.month >= 4 else period.end.year - 1
+            col = self.target_years.get(fy)
+            if col is None:
+                return {"target": None, "target_text": None}
+            return self.target_cell(r, col, row[col] if col < len(row) else None)
+        return self.target_fields(r, row)
 
     def future_check(self, r: int, period: periods.Period, col: int | None = None) -> periods.Period | None:
         """A period that has not ended yet is stored with a warning; one over a year ahead is refused."""
@@ -448,10 +484,20 @@ class SheetParser:
         if values.is_excel_error(parsed.text):
             self.out.problem(Loc(self.sheet.name, r, c), f"the cell holds the Excel error {parsed.text}")
             return None
+        if parsed.missing_reason == "not a number" and SUPPRESSED.match(parsed.text):
+            parsed = values.ParsedValue(None, parsed.text, "suppressed", None, False)
+            self.out.note(Loc(self.sheet.name, r, c), f"{ref}: '{parsed.text}' stored as a suppressed (small) "
+                          "number, not a figure")
         if parsed.missing_reason == "not a number":
             self.out.problem(Loc(self.sheet.name, r, c), f"'{parsed.text[:60]}' is not a number or a recognised "
-                             "missing-value marker (n/a, -, TBC, Not available)")
+                             "missing-value marker (n/a, -, TBC, Not available, <5, *)")
             return None
+        if parsed.value is not None and parsed.qualifier:
+            if unit == "percent" and not parsed.is_percent:
+                self.out.problem(Loc(self.sheet.name, r, c), f"{ref} is a percentage but '{parsed.text[:60]}' gives "
+                                 "a count with a note: type the percentage itself (e.g. 44.4)")
+                return None
+            self.out.note(Loc(self.sheet.name, r, c), f"{ref}: '{parsed.text[:60]}' read as {parsed.value:g}")
         if parsed.value is not None and unit == "percent" and not parsed.is_percent:
             typical = self.ctx.kpi_typical.get(ref)
             if values.percent_scale_suspect(parsed.value, unit) and (typical is None or typical > 1.5):
@@ -571,7 +617,7 @@ class SheetParser:
             fields = self.value_fields(r, col, raw_value, ref)
             if authority is None or period is None or fields is None:
                 continue
-            fields.update(self.target_fields(r, row))
+            fields.update(self.target_for(r, row, period))
             self.target_scale(r, self.cols.get("target"), ref, fields)
             rag_cell = self.text(row, "rag")
             rag_col = self.cols.get("rag")
@@ -678,7 +724,8 @@ class SheetParser:
             authority = self.authority_of(r, row)
             if authority is None:
                 continue
-            for month, cols in by_month.items():
+            latest: ValueRecord | None = None
+            for month, cols in sorted(by_month.items(), key=lambda item: item[0].end):
                 vcol = cols.get("value")
                 if vcol is None:
                     continue
@@ -692,7 +739,7 @@ class SheetParser:
                 fields = self.value_fields(r, col, raw, ref)
                 if fields is None:
                     continue
-                fields.update(target)
+                fields.update(self.target_for(r, row, month) if len(self.target_years) > 1 else target)
                 if "target" in cols:
                     tcol = cols["target"]
                     fields.update(self.target_cell(r, tcol, row[tcol] if tcol < len(row) else None))
@@ -705,8 +752,31 @@ class SheetParser:
                         fields["rag_reported"], fields["rag_reported_text"] = level, text or "(cell colour)"
                 fields.update({"commentary": None, "source_sheet": self.sheet.name,
                                "source_cell": Loc(self.sheet.name, r, col).cell})
-                self.out.values.append(ValueRecord(ref, authority, month, fields, Loc(self.sheet.name, r, col)))
+                latest = ValueRecord(ref, authority, month, fields, Loc(self.sheet.name, r, col))
+                self.out.values.append(latest)
                 self.count += 1
+            if latest is not None:
+                self.latest_extras(r, row, latest)
+
+    def latest_extras(self, r: int, row: list[object], latest: ValueRecord) -> None:
+        """A wide return's Commentary or RAG column speaks of the row's latest period (noted once)."""
+        said = []
+        commentary = self.text(row, "commentary")
+        if commentary:
+            latest.fields["commentary"] = self.long_text(r, "commentary", commentary)
+            latest.fields.setdefault("cells", {})["commentary"] = self.loc(r, "commentary")
+            said.append("commentary")
+        rag_text = self.text(row, "rag")
+        rag_col = self.cols.get("rag")
+        if (rag_text or (rag_col is not None and (r, rag_col) in self.fills)) and not latest.fields.get("rag_reported"):
+            level = self.rag_value(r, rag_text)
+            if level is not None:
+                latest.fields["rag_reported"], latest.fields["rag_reported_text"] = level, rag_text or "(cell colour)"
+                said.append("RAG")
+        if said and ("latest", self.match.row) not in self.noted:
+            self.noted.add(("latest", self.match.row))
+            self.out.note(self.loc(r, "commentary" if commentary else "rag"), f"the {' and '.join(said)} column "
+                          f"is stored with each row's latest period (here {latest.period.label})")
 
     def parse_definitions(self) -> None:
         for r, row in self.rows_below():
@@ -815,6 +885,19 @@ class SheetParser:
                 ref = f"{anchor}.{positions[anchor]}"
             due_raw = self.raw(row, "due")
             due_text = self.text(row, "due")
+            revised = self.text(row, "due_revised")
+            if revised:
+                if due_text and _norm_space(revised) != _norm_space(due_text):
+                    self.out.note(self.loc(r, "due_revised"), f"the revised deadline '{revised[:40]}' replaces "
+                                  f"'{due_text[:40]}' (kept in the due text)")
+                    earlier = due_text
+                    due_raw, due_text = revised, revised
+                    due_text_kept = f"{revised} (revised from {earlier})"
+                else:
+                    due_raw, due_text = self.raw(row, "due_revised"), revised
+                    due_text_kept = revised
+            else:
+                due_text_kept = due_text
             due = periods.parse_due(due_raw) if due_text else None
             if due is not None and due.assumption:
                 self.out.note(self.loc(r, "due"), due.assumption)
@@ -834,7 +917,7 @@ class SheetParser:
                 description=self.long_text(r, "action_text", text_) if text_ else None,
                 lead=self.text(row, "lead") or None,
                 due=due.final if due else None,
-                due_text=due_text or None,
+                due_text=due_text_kept or None,
                 oversight=self.text(row, "oversight") or None,
                 success=self.text(row, "success") or None,
                 timeframe=self.text(row, "timeframe") or None,
@@ -909,7 +992,12 @@ class SheetParser:
         }
 
 
+SUPPRESSED = re.compile(r"^\s*(<|&lt;|≤|fewer than|less than)\s*\d{1,2}\s*$", re.I)
 ACTION_REF = re.compile(r"^[A-Za-z]{0,4}\s?\d+(\.\d+)*[a-z]?$")
+
+
+def _norm_space(text: str) -> str:
+    return " ".join(text.split()).lower()
 
 
 def _hashable(value: object) -> bool:
@@ -1003,10 +1091,26 @@ def period_from_title(text: str) -> periods.Period | None:
     cleaned = _PRODUCED.sub(" ", text)
     for m in _DATA_FOR.finditer(cleaned):
         window = cleaned[m.end():m.end() + 40]
-        found = _quarter_in(window) or period_from_text(window)
+        found = _quarter_in(window) or period_from_text(window) or _numeric_date(window)
         if found:
             return found
     return _quarter_in(cleaned) or period_from_text(cleaned)
+
+
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)?\d{2})\b")
+
+
+def _numeric_date(text: str) -> periods.Period | None:
+    """"31/07/2019" just after "as at" or "data for": the month of that day (UK day/month order)."""
+    found = _NUMERIC_DATE.match(text)
+    if not found:
+        return None
+    year = int(found.group(3)) + (2000 if len(found.group(3)) == 2 else 0)
+    try:
+        day = dt.date(year, int(found.group(2)), int(found.group(1)))
+    except ValueError:
+        return None
+    return periods.month(day.year, day.month)
 
 
 _QUARTER_TEXT = re.compile(r"(?i)\b(q|qtr|quarter)\s*([1-4])\s*(\d{4}\s*[/-]\s*\d{2,4}|\d{2}\s*/\s*\d{2})")
@@ -1250,6 +1354,15 @@ def find_tables(rows: list[list[object]]) -> list[Table]:
     return tables
 
 
+def _title_end(rows: list[list[object]], header_row: int) -> int:
+    """Title rows of the whole sheet sit above its first row holding two or more different values."""
+    for index, row in enumerate(rows[: header_row + 1]):
+        cells = _nonempty(row)
+        if len(cells) >= 2 and any(v != cells[0][1] for _, v in cells):
+            return index
+    return header_row
+
+
 def _two_row_header(rows: list[list[object]], match: headers.HeaderMatch) -> dict[int, str]:
     """Under a row of months, "Actual" | "Target" (a month merged over both): which column is which."""
     if match.family.code != "kpi_wide" or match.row + 1 >= len(rows):
@@ -1305,7 +1418,7 @@ def parse_workbook(book: Workbook, ctx: Context, *, default_plan: str | None = N
                        "or KPI column and a Value column or month columns, an action table an Action column"))
             continue
         for table in tables:
-            _parse_table(out, ctx, book, sheet, table, default_plan)
+            _parse_table(out, ctx, book, sheet, table, default_plan, rows)
         if sheet.hidden:
             out.problem(Loc(sheet.name, 0), "this sheet is hidden in Excel; its data was read", "warning")
     check_duplicates(out)
@@ -1317,14 +1430,19 @@ def parse_workbook(book: Workbook, ctx: Context, *, default_plan: str | None = N
 
 
 def _parse_table(out: ParsedReturn, ctx: Context, book: Workbook, sheet: Sheet, table: Table,
-                 default_plan: str | None) -> None:
+                 default_plan: str | None, full: list[list[object]]) -> None:
     rows, match = table.rows, table.match
-    sheet_period = ctx.period_hint or _sheet_period(sheet, rows, match.row, book.filename)
+    above = match.row if table.rows is full else _title_end(full, match.row)
+    sheet_period = ctx.period_hint or _sheet_period(sheet, full, above, book.filename)
     authority = None
     if "authority" not in match.columns.values() and "authority_name" not in match.columns.values():
-        authority = _sheet_authority(out, ctx, sheet, rows, match.row, book.filename)
+        authority = _sheet_authority(out, ctx, sheet, full, above, book.filename)
         if authority is not None:
             out.authority = out.authority or authority
+    if sheet_period is not None and not ctx.period_hint and "period" not in match.columns.values() \
+            and not match.months and match.family.code in ("kpi_values", "actions"):
+        out.note(Loc(sheet.name, match.row), f"no period column: the rows are for {sheet_period.label}, read from "
+                 "the title, sheet name or file name")
     parser = SheetParser(out, ctx, sheet, rows, match, sheet_period)
     parser.end = table.end
     parser.sheet_authority = authority

@@ -68,8 +68,11 @@ class ImportResult:
         return [p for p in self.problems if p.severity == "note"]
 
     def note_lines(self) -> list[str]:
-        """Every note, file-level then cell-level, each starting with "note:"."""
-        return [f"note: {self.filename}: {n}" for n in self.notes] + [p.line() for p in self.cell_notes]
+        """Every note — file-level, cell-level, then what was not read — each starting with "note:"."""
+        skipped = self.skipped()
+        return ([f"note: {self.filename}: {n}" for n in self.notes] + [p.line() for p in self.cell_notes]
+                + [f"note: {self.filename}: sheet skipped: {s}" for s in skipped["sheets"]]
+                + [f"note: {self.filename}: column not read: {c}" for c in skipped["columns"]])
 
     def skipped(self) -> dict[str, list[str]]:
         """What was not read: sheets (and why) and columns (with their header text)."""
