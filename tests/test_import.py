@@ -488,3 +488,96 @@ def test_preview_spreadsheet_lists_problems_changes_and_sheets_as_plain_text(eng
     assert any("'Total' not read as data" in n for n in notes)
     assert book["Sheets"]["G2"].value.startswith("row 3 'Total'")
     assert all(c.data_type != "f" for ws in book for r in ws.iter_rows() for c in r)
+
+
+# --- layouts a new user tried (each on an empty database; the seeded sample is covered by the corpus) ---------
+
+
+def _values(engine: Engine) -> dict[tuple[str, str], Any]:
+    frame = queries.kpi_values(engine)
+    return {(r.ref, r.period): r for r in frame.itertuples(index=False)}
+
+
+def test_one_month_column_with_theme_targets_by_year_and_comments(engine: Engine) -> None:
+    rows = [["Family Services – Monthly Performance Return, July 2019"], [],
+            ["Theme", "Ref", "Indicator", "Target 2019/20", "Target 2020/21", "Jul-19", "DoT", "Comments"],
+            ["Children in care", "CIC-1", "Visits within timescale", 95, 97, 94.1, "↓", "Two visits missed"],
+            [None, "CIC-2", "Placement stability", 10, 9, 9.0, "↑", None]]
+    result = import_ok(engine, workbook({"KPIs": rows}, merges={"KPIs": [(3, 0, 4, 0)]}), "fs-return.xlsx")
+    stored = _values(engine)
+    visits = stored[("CIC-1", "Jul 2019")]
+    assert (visits.value, visits.target, visits.commentary) == (94.1, 95.0, "Two visits missed")
+    assert stored[("CIC-2", "Jul 2019")].target == 10.0
+    assert not queries.actions(engine).shape[0], "a KPI table is never read as an action plan"
+    assert any("latest period" in p.message for p in result.cell_notes)
+    assert "KPIs: 'Target 2020/21'" in result.skipped()["columns"]
+
+
+def test_values_with_qualifiers_and_suppression(engine: Engine) -> None:
+    rows = [["Ref", "KPI", "Unit", "Period", "Value"],
+            ["AUD-1", "Audits good or better", "%", "Jul 2019", "12 (of 27)"]]
+    refused = pipeline.import_bytes(engine, workbook({"KPIs": rows}), "audits.xlsx")
+    assert refused.outcome == "rejected"
+    assert any(p.row == 2 and p.column == "E" and "type the percentage" in p.message for p in refused.errors)
+    rows = [["Ref", "KPI", "Unit", "Period", "Value"],
+            ["CP-3", "Children on a plan for a third time", "number", "Jul 2019", "<5"],
+            ["CP-4", "Children subject to a plan", "number", "Jul 2019", "301 (provisional)"]]
+    result = import_ok(engine, workbook({"KPIs": rows}), "cp.xlsx")
+    stored = _values(engine)
+    assert stored[("CP-3", "Jul 2019")].missing_reason == "suppressed"
+    assert stored[("CP-4", "Jul 2019")].value == 301.0
+    assert any("read as 301" in p.message and p.column == "E" for p in result.cell_notes)
+
+
+def test_title_dates_and_year_headers_give_the_period(engine: Engine) -> None:
+    rows = [["Children's services KPIs"], ["Data as at 31/07/2019"], [],
+            ["Ref", "KPI", "Value"], ["V-1", "Visits", 94.1]]
+    result = import_ok(engine, workbook({"KPIs": rows}), "kpis.xlsx")
+    assert ("V-1", "Jul 2019") in _values(engine)
+    assert any("Jul 2019" in p.message and "title" in p.message for p in result.cell_notes)
+    rows = [["Ref", "Indicator", "2017/18 Result", "2018/19 Result"], ["ED-1", "Good level of development", 55.9, 56.4]]
+    import_ok(engine, workbook({"Education": rows}), "education.xlsx")
+    stored = _values(engine)
+    assert stored[("ED-1", "2018/19")].value == 56.4 and stored[("ED-1", "2017/18")].value == 55.9
+
+
+def test_revised_deadline_and_status_words_in_an_action_tracker(engine: Engine) -> None:
+    first = [["Action No.", "Action", "Lead Officer", "Deadline", "Month", "Status", "RAG"],
+             ["1.08", "Relaunch the return home interview offer", "Head of Service", dt.date(2018, 7, 31), "Jun 2019",
+              "In progress", "Amber"]]
+    import_ok(engine, workbook({"Tracker": first}), "tracker-2019-06.xlsx")
+    rows = [["FSIAP progress tracker July 2019"],
+            ["Action No.", "Action", "Lead Officer", "Deadline", "Revised deadline", "Status", "RAG",
+             "Progress update July 2019"],
+            ["1.08", "Relaunch the return home interview offer", "Head of Service", dt.date(2018, 7, 31),
+             dt.date(2019, 12, 31), "Delayed", "Amber", "Uptake still low"],
+            ["1.08", None, None, None, None, None, None, None]]
+    result = import_ok(engine, workbook({"Tracker": rows[:3]}), "tracker-2019-07.xlsx")
+    action = queries.actions(engine).set_index("ref").loc["1.08"]
+    assert action["due"] == dt.date(2019, 12, 31) and "revised from" in action["due_text"]
+    updates = queries.action_updates(engine).sort_values("period_end")
+    july = updates.iloc[-1]
+    assert july["commentary"] == "Uptake still low" and july["status_reported"] == "Delayed"
+    assert any("revised deadline" in p.message and p.column == "E" for p in result.cell_notes)
+    again = [rows[0], rows[1], ["1.08", None, None, None, None, "On track", "Amber", None]]
+    data = workbook({"Tracker": again})
+    redo = pipeline.import_bytes(engine, data, "tracker-2019-07b.xlsx", dry_run=True)
+    assert [(c.field, c.before, c.after) for c in redo.changes] == [("status", "Delayed", "On track")]
+
+
+@pytest.mark.parametrize("case", ["c2_side_by_side", "c11_commissioning_split_ref", "c14_two_row_header"])
+def test_council_layouts_on_an_empty_sqlite_and_postgresql_database(empty_engine: Engine, case: str) -> None:
+    """The same council workbooks store the same figures on PostgreSQL as on SQLite."""
+    import tests.council_returns as cr
+
+    name, data = getattr(cr, case)()
+    expect = getattr(cr, "_" + case.split("_")[0] + "_expect")()
+    result = import_ok(empty_engine, data, name)
+    stored = queries.kpi_values(empty_engine)
+    wanted = [kv for kv in expect.stored if isinstance(kv, cr.KV)]
+    assert wanted and len(stored) >= len(wanted)
+    for kv in wanted:
+        rows = stored[(stored["ref"] == kv.ref) & (stored["period_end"] == kv.period.end)]
+        assert len(rows) == 1, (kv.ref, kv.period, [p.line() for p in result.problems])
+        if kv.value is not None:
+            assert rows.iloc[0]["value"] == pytest.approx(kv.value), kv.ref
