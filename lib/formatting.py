@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -121,3 +122,13 @@ def shorten(value: Any, limit: int) -> str:
         return words
     cut = words[: max(1, limit - 1)].rsplit(" ", 1)[0].rstrip(" ,;:.-")
     return (cut or words[: limit - 1]) + "…"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def plain(text: object) -> str:
+    """User text made safe for a Streamlit element that renders Markdown: every Markdown character is
+    escaped (so "**bold**" stays as typed) and links cannot form ("http://x" is shown, never clickable)."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return re.sub(r"(?i)(www)\\\.", "\\1\u2060\\.", escaped)

@@ -16,7 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine, text
 
 from lib import config, formatting, queries, store, vocab
-from lib.formatting import direction_text, format_date, format_value, rag_text
+from lib.formatting import direction_text, format_date, format_value, plain, rag_text
 
 RAG_COLOURS = formatting.RAG_COLOURS
 RAG_ICONS = formatting.RAG_ICONS
@@ -580,7 +580,7 @@ def show_import_result(result: Any, key: str) -> None:
             hide_index=True, width="stretch",
         )
     if result.outcome == "preview":
-        st.success(result.summary_line().replace(result.filename + ": ", "This return "),
+        st.success(plain(result.summary_line().replace(result.filename + ": ", "This return ")),
                    icon=":material/fact_check:")
         rows = result.change_rows()
         if rows:

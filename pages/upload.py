@@ -32,7 +32,7 @@ month = st.selectbox("Month the returns are for (used only when a file does not 
 for uploaded in files or []:
     data = uploaded.getvalue()
     with st.container(border=True):
-        st.subheader(uploaded.name)
+        st.subheader(ui.plain(uploaded.name))
         with st.spinner(f"Checking {uploaded.name}…"):
             preview = ui.preview_import(url, data, uploaded.name, month)
         ui.show_import_result(preview, key=f"preview_{preview.sha256[:12]}")
@@ -44,7 +44,7 @@ for uploaded in files or []:
 
 if "import_message" in st.session_state:
     kind, message = st.session_state.pop("import_message")
-    (st.success if kind == "ok" else st.error)(message)
+    (st.success if kind == "ok" else st.error)(ui.plain(message))
 
 st.subheader("Upload history")
 history = ui.upload_history(url, version)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lib.formatting import plain
 from lib.values import (
     Benchmark,
     ParsedTarget,
@@ -695,3 +697,13 @@ def test_long_prose_is_fast() -> None:
         parse_target(text)
         split_people(text)
     assert time.perf_counter() - started < 2.0
+
+
+@settings(deadline=None)
+@given(st.text(max_size=80))
+def test_plain_escapes_every_markdown_character_and_breaks_links(text: str) -> None:
+    out = plain(text)
+    assert "://" not in out and "www." not in out.lower()
+    unescaped = re.sub(r"\\.", "", out, flags=re.S)  # drop every backslash escape; what is left must hold no specials
+    assert not set(unescaped) & set("`*_{}[]()#+-.!|~<>$:")
+    assert re.sub("(?i)(www)\u2060", r"\1", re.sub(r"\\(.)", r"\1", out, flags=re.S)) == text
