@@ -586,7 +586,7 @@ def show_import_result(result: Any, key: str) -> None:
         if rows:
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         show_upload_changes(result, key)
-    errors, warnings = result.errors, [p for p in result.problems if p.severity != "error"]
+    errors, warnings = result.errors, result.warnings
     if errors:
         st.error(f"{len(errors)} problem(s) — nothing from this file will be stored. Fix them and upload again.",
                  icon=":material/error:")

@@ -129,6 +129,8 @@ def test_upload_preview_lists_every_change_with_its_cell_and_filters(monkeypatch
     at = open_page(monkeypatch, fresh_seeded_url, "pages/upload.py")
     at.file_uploader(key="upload_files").upload("fsiap-2019-07.xlsx", data, XLSX).run()
     assert not at.exception, at.exception
+    assert not at.warning, [w.value for w in at.warning]  # notes are not warnings
+    assert any("How the file was read" in e.label for e in at.expander)
     changes = next(d.value for d in at.dataframe if "Cell" in d.value.columns)
     row = changes[(changes["Item"].str.contains("action 1.03")) & (changes["Field"] == "RAG")].iloc[0]
     assert row["To"] == "Red" and row["Cell"] == "Progress!G5" and row["Change"] == "new"
