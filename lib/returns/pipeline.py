@@ -24,7 +24,7 @@ from lib import config, periods, queries, reference, store
 from lib.model import Authority, ColumnMapping, Plan, Upload, UploadFile
 from lib.returns import commit, headers
 from lib.returns.parse import Context, parse_workbook
-from lib.returns.records import Change, ParsedReturn, Problem, SheetReport
+from lib.returns.records import BySeverity, Change, ParsedReturn, Problem, SheetReport
 from lib.returns.workbook import RejectedFile, read_workbook
 from lib.upserts import ChangeCounter
 
@@ -42,7 +42,7 @@ class _Duplicate(Exception):
 
 
 @dataclass
-class ImportResult:
+class ImportResult(BySeverity):
     filename: str
     sha256: str
     size: int
@@ -54,18 +54,6 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     duplicate_of: int | None = None
     changes: list[Change] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def cell_notes(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "note"]
 
     def note_lines(self) -> list[str]:
         """Every note — file-level, cell-level, then what was not read — each starting with "note:"."""

@@ -202,8 +202,26 @@ class SheetReport:
     skipped_rows: list[str] = field(default_factory=list)  # "row 31 'Source: DfE' (a note)"
 
 
+class BySeverity:
+    """Errors block an import, warnings are listed before confirming, notes say how a cell was read."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def cell_notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "note"]
+
+
 @dataclass
-class ParsedReturn:
+class ParsedReturn(BySeverity):
     filename: str
     kpis: dict[str, KpiRecord] = field(default_factory=dict)
     values: list[ValueRecord] = field(default_factory=list)
@@ -215,14 +233,6 @@ class ParsedReturn:
     sheets: list[SheetReport] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     authority: str | None = None  # whose figures, when the file names an authority for all of them
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
     def note(self, loc: Loc | None, message: str) -> None:
         self.problem(loc, message, "note")
