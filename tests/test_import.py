@@ -581,3 +581,12 @@ def test_council_layouts_on_an_empty_sqlite_and_postgresql_database(empty_engine
         assert len(rows) == 1, (kv.ref, kv.period, [p.line() for p in result.problems])
         if kv.value is not None:
             assert rows.iloc[0]["value"] == pytest.approx(kv.value), kv.ref
+
+
+def test_a_kpi_table_without_figures_is_never_stored_as_an_action_plan(fresh_seeded_url: str) -> None:
+    engine = store.get_engine(fresh_seeded_url)
+    rows = [["Ref", "Indicator", "Lead officer", "Status", "Commentary"],
+            ["FS/S6", "Foster care", "Head of Fostering", "On track", "Recruitment campaign launched"]]
+    result = pipeline.import_bytes(engine, workbook({"Narrative": rows}), "narrative-2019-07.xlsx")
+    assert result.outcome == "rejected"
+    assert any("is a KPI reference" in p.message and p.row == 2 and p.column == "A" for p in result.errors)

@@ -875,6 +875,11 @@ class SheetParser:
                 continue
             if not (ref or text_ or self.text(row, "title")):
                 continue
+            if ref and (ref in self.ctx.kpi_units or self.ctx.ref_index().get(ref_key(ref))):
+                self.out.problem(self.loc(r, "action_ref"), f"'{ref}' is a KPI reference, but this table has no "
+                                 "Value or month columns, so it was read as an action plan: add a Value column "
+                                 "(or month columns) for the figures")
+                continue
             recs, rec_texts = self.recommendation_cell(self.text(row, "recommendations"), rec_numbers)
             if ref and not ACTION_REF.match(ref) and not text_:
                 # an action-ref column holding text (a shifted column): treat it as the action text
