@@ -590,3 +590,28 @@ def test_a_kpi_table_without_figures_is_never_stored_as_an_action_plan(fresh_see
     result = pipeline.import_bytes(engine, workbook({"Narrative": rows}), "narrative-2019-07.xlsx")
     assert result.outcome == "rejected"
     assert any("is a KPI reference" in p.message and p.row == 2 and p.column == "A" for p in result.errors)
+
+
+def test_the_full_export_imported_back_into_the_same_database_changes_nothing(fresh_seeded_url: str) -> None:
+    engine = store.get_engine(fresh_seeded_url)
+    result = pipeline.import_bytes(engine, template.export(engine), "all.xlsx", dry_run=True)
+    assert result.outcome == "preview", [p.line() for p in result.errors]
+    assert result.counter.added == {} and result.counter.changed == {}, result.changes[:5]
+    assert result.warnings == [] and result.changes == []
+
+
+def test_progress_returns_never_link_recommendations_by_the_order_of_their_texts(fresh_seeded_url: str) -> None:
+    """A Word-style plan pasted into Excel carries recommendation text, not numbers: it must not be linked to
+    recommendations 1, 2 … of the stored inspection by the order the texts appear in."""
+    engine = store.get_engine(fresh_seeded_url)
+    before = queries.actions(engine).set_index("ref")["recommendations"].to_dict()
+    rows = [["Family Services Improvement Action Plan – progress at July 2019"],
+            ["Ofsted recommendation", "No.", "Action", "By when", "By whom", "RAG", "Progress July 2019"],
+            ["Ensure children who go missing are offered a return home interview", "1.08", "Group supervision",
+             "Dec 2019", "Head of Service", "Amber", "RHI offer 90%"],
+            ["Improve the social care IT system", "2.04", "IT improvements", "March 2020", "Head of Service", "Red",
+             "Delayed"]]
+    result = import_ok(engine, workbook({"Plan": rows}), "fsiap-progress.xlsx")
+    assert queries.actions(engine).set_index("ref")["recommendations"].to_dict() == before
+    assert not [c for c in result.changes if c.table == "action_recommendation"]
+    assert sum("recommendation text (no number) is not used" in p.message for p in result.cell_notes) == 2

@@ -105,7 +105,8 @@ class Writer:
 
     def set_fields(self, table: str, row: Any, new: dict[str, Any], fields: tuple[str, ...], thing: str = "",
                    loc: Loc | None = None, cells: dict[str, Loc] | None = None) -> bool:
-        diffs = {k: v for k, v in new.items() if k in fields and v is not None and not _same(getattr(row, k), v)}
+        diffs = {k: v for k, v in new.items() if k in fields and v is not None and not _same(getattr(row, k), v)
+                 and not (isinstance(v, str) and _norm_text(v) == _norm_text(getattr(row, k)))}
         if not diffs:
             self.counter.note(table, "unchanged")
             return False
@@ -159,6 +160,8 @@ class Writer:
                             rec.loc if rec else None)
                 existing[ref] = kpi
             elif new and rec is not None and rec.definition:
+                if rec.polarity == kpi.polarity:  # the same meaning in other words is no change
+                    new.pop("polarity_reported", None)
                 self.set_fields("kpi", kpi, new, KPI_DEF_FIELDS, thing=ref, loc=rec.loc)
         self.session.flush()
         return {ref: k.id for ref, k in existing.items()}
@@ -188,12 +191,12 @@ class Writer:
             fields = {f: rec.fields.get(f) for f in KPI_VALUE_FIELDS if f != "source"}
             fields["source"] = f"upload {self.upload_id}" if self.upload_id else None
             thing = f"{rec.ref} · {rec.authority} · {self.period_labels.get(pid, rec.period.label)}"
-            self.plausible(rec, units.get(kid), latest.get((kid, rec.authority)))
             if old is None and rec.fields.get("_no_value"):
                 self.parsed.problem(rec.loc, f"{rec.ref} has no value for {rec.period.label} and none is stored: "
                                     "its RAG or commentary alone is not stored — add the figure", "warning")
                 continue
             if old is None:
+                self.plausible(rec, units.get(kid), latest.get((kid, rec.authority)))
                 inserts.append({"kpi_id": kid, "authority_code": rec.authority, "period_id": pid,
                                 "upload_id": self.upload_id, **fields})
                 self.counter.note("kpi_value", "added")
@@ -213,6 +216,8 @@ class Writer:
             if not diffs:
                 self.counter.note("kpi_value", "unchanged")
                 continue
+            if "value" in diffs:
+                self.plausible(rec, units.get(kid), latest.get((kid, rec.authority)))
             before = {f: _jsonable(getattr(old, f)) for f in (*KPI_VALUE_FIELDS, "upload_id")}
             self.changes.append({"upload_id": self.upload_id, "table_name": "kpi_value", "row_id": old.id,
                                  "operation": "update", "before": json.dumps(before, sort_keys=True)})
@@ -369,6 +374,8 @@ class Writer:
 
         wanted = key(ref)
         candidates = [k for k in known if key(k) == wanted]
+        if re.fullmatch(r"\d+\.\d", ref):  # "1.1": 1.01 by its digits, or 1.10 with Excel's zero lost
+            candidates += [k for k in known if k == ref + "0" and k not in candidates]
         if len(candidates) == 1:
             self.parsed.note(rec.loc, f"action id '{ref}' read as {candidates[0]} (plan {plan.code})")
             return candidates[0]
@@ -425,6 +432,12 @@ class Writer:
 
         new_actions: dict[tuple[int, str], dict[str, Any]] = {}
         resolved: list[tuple[Plan, tuple[int, str], ActionRecord]] = []
+        existed = set(actions)
+        linked: dict[int, set[str]] = {}
+        numbers = {r.id: r.number for r in self.session.scalars(select(Recommendation))}
+        for action_id, rec_id in links:
+            linked.setdefault(action_id, set()).add(numbers.get(rec_id, ""))
+        noted: set[object] = set()
         for rec in parsed.actions:
             plan = plans.get(rec.plan or default_plan)
             if plan is None:
@@ -515,17 +528,24 @@ class Writer:
         for plan, key, rec in resolved:
             action_id = actions[key].id
             thing = f"Plan {plan.code} · action {rec.ref}"
-            self.link(action_id, plan, rec.recommendations, rec.recommendation_texts, rec.timeframe, links,
-                      authority, link_rows, thing=thing, loc=rec.loc)
+            if key in existed and not rec.definition and rec.recommendations_by_order:
+                if rec.recommendations and not {n for n in rec.recommendations if n != "ALL"} <= linked.get(
+                        action_id, set()) and ("links", key) not in noted:
+                    noted.add(("links", key))
+                    self.parsed.note(rec.columns.get("recommendations", rec.loc), f"action {rec.ref}: the "
+                                     "recommendation text (no number) is not used — a progress return does not "
+                                     "change which recommendations an action answers; give the number to link one")
+            else:
+                self.link(action_id, plan, rec.recommendations, rec.recommendation_texts, rec.timeframe, links,
+                          authority, link_rows, thing=thing, loc=rec.loc)
             if not rec.update:
                 continue
             end = rec.update["period_end"]
             values_ = {k: v for k, v in rec.update.items() if k != "period_end"}
             existing = updates.get((action_id, end))
             update_thing = f"{thing} · {values_.get('period_label') or end}"
-            if action_id in latest_update and end < latest_update[action_id]:
-                older.append(f"{rec.ref} ({values_.get('period_label') or end}; latest stored "
-                             f"{latest_update[action_id]:%b %Y})")
+            late = action_id in latest_update and end < latest_update[action_id]
+            before_count = len(self.records)
             cells = rec.columns
             if existing is None:
                 row = {"action_id": action_id, "period_end": end, "upload_id": self.upload_id,
@@ -542,6 +562,9 @@ class Writer:
                 existing.update({k: v for k, v in values_.items() if v is not None})
             else:
                 self.action_update(existing, values_, update_thing, cells, rec.loc)
+            if late and len(self.records) > before_count:
+                older.append(f"{rec.ref} ({values_.get('period_label') or end}; latest stored "
+                             f"{latest_update[action_id]:%b %Y})")
         if older:
             self.parsed.problem(None, f"updates for months before the latest stored update (a late or repeated "
                                 f"return?): {', '.join(older[:6])}" + (f" and {len(older) - 6} more"

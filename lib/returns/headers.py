@@ -39,12 +39,14 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "period_end": ("period end",),
     "period_kind": ("period kind", "period type"),
     "period_start": ("period start", "from"),
-    "value": ("value", "result", "actual", "outturn", "this month", "performance", "re:^\\d{4}/\\d{2} result$",
+    "value": ("value", "result", "actual", "outturn", "this month", "performance", "%", "percentage", "figure",
+              "re:^% (in|of|within|on) .{1,40}$", "re:^\\d{4}/\\d{2} result$",
               "re:^\\d{4}-\\d{2} result$", "latest result", "current result"),
     "previous": ("previous result", "previous value", "last year", "prior year", "previous", "last month",
                  "last period", "previous month", "previous period", "prev", "last value", "prior month",
                  "re:^\\d{4}/\\d{2} result \\(previous\\)$"),
-    "target": ("target", "re:^\\d{4}/\\d{2} target$", "re:^\\d{4}-\\d{2} target$", "target value",
+    "target": ("target", "target %", "target (%)", "% target",
+               "re:^\\d{4}/\\d{2} target$", "re:^\\d{4}-\\d{2} target$", "target value",
                "re:^target (for )?(fy )?\\d{4}\\s*[/-]\\s*\\d{2,4}$", "re:^target (for )?\\d{4}$", "annual target",
                "target (annual)", "tgt"),
     "rag": ("rag", "rag status", "rag rating", "rag (as reported)", "progress/rag", "status (rag)", "rag as reported",
@@ -70,7 +72,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "action_text": ("action description", "key actions", "actions", "action", "description", "action text",
                     "what we will do"),
     "title": ("action title", "title", "short title", "summary"),
-    "lead": ("lead officer", "lead officer(s)", "lead officers", "lead", "responsible officer", "owner", "leads"),
+    "lead": ("lead officer", "lead officer(s)", "lead officers", "lead", "responsible officer", "owner", "leads",
+             "by whom", "who", "responsibility", "responsible", "lead person", "action owner", "owner(s)"),
+    "due_written": ("due (as written)",),
     "due_revised": ("revised deadline", "revised due date", "revised completion date", "revised date",
                     "revised timescale", "revised target date", "new deadline", "new due date", "revised"),
     "due": ("completion date", "due date", "due", "deadline", "target date", "milestones", "milestone",
@@ -151,6 +155,9 @@ def candidate_fields(header: object) -> list[str]:
 _QUARTER_HEADER = re.compile(r"(?i)^\s*(q|qtr|quarter)\s*[1-4]\b|\b(q|qtr|quarter)\s*[1-4]\s*$")
 
 
+_MONTH_RANGE = re.compile(r"(?i)^[a-z]{3,9}\s*(-|–|to)\s*[a-z]{3,9}\s*'?\d{2,4}$")
+
+
 def is_month_header(header: object) -> periods.Period | None:
     """The month or quarter a column header names ("Apr-17", "Q2 2019/20", "Q3 19/20"), else None."""
     if isinstance(header, periods.Period):
@@ -159,7 +166,7 @@ def is_month_header(header: object) -> periods.Period | None:
         found = periods.parse_month_header(header)
         if found is not None:
             return found
-        if isinstance(header, str) and _QUARTER_HEADER.search(header.strip()):
+        if isinstance(header, str) and (_QUARTER_HEADER.search(header.strip()) or _MONTH_RANGE.match(header.strip())):
             quarter = periods.parse_period(header.strip())
             return quarter if quarter.kind == "quarter" else None
     except Exception:
@@ -205,18 +212,20 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         "judgements", "Inspection judgements",
         (frozenset({"framework"}), frozenset({"area"}), frozenset({"grade"})),
-        ("authority", "framework", "inspection_start", "body", "area", "grade", "section_name", "parent_area"),
+        ("authority", "framework", "inspection_start", "body", "area", "grade", "section_name", "parent_area",
+         "published", "inspection_end"),
     ),
     Family(
         "recommendations", "Inspection recommendations",
         (frozenset({"framework"}), frozenset({"number"}), frozenset({"text"})),
-        ("authority", "framework", "inspection_start", "body", "number", "text", "timeframe", "kind"),
+        ("authority", "framework", "inspection_start", "body", "number", "text", "timeframe", "kind", "addressed_to"),
     ),
     Family(
         "actions", "Action plan progress",
         (frozenset({"action_text", "title", "action_ref", "lead"}), frozenset({"lead", "due", "status", "rag",
                                                                               "commentary", "recommendations"})),
-        ("action_ref", "recommendations", "action_text", "title", "lead", "due", "due_revised", "status", "rag",
+        ("action_ref", "recommendations", "action_text", "title", "lead", "due", "due_revised", "due_written", "status",
+         "rag",
          "commentary",
          "objective", "plan", "period", "oversight", "timeframe", "reported_by", "success", "framework",
          "inspection_start", "body", "authority"),

@@ -51,6 +51,7 @@ class Context:
     authorities: dict[str, str] = field(default_factory=dict)  # code -> name
     kpi_units: dict[str, str] = field(default_factory=dict)  # ref -> unit (every stored KPI is here)
     kpi_polarity: dict[str, str] = field(default_factory=dict)  # ref -> polarity code
+    kpi_year_kind: dict[str, str] = field(default_factory=dict)  # ref -> the kind of year its annual values use
     kpi_names: dict[str, str] = field(default_factory=dict)  # lower-case name -> ref
     kpi_typical: dict[str, float] = field(default_factory=dict)  # ref -> median |value| of history
     plan_refs: dict[str, set[str]] = field(default_factory=dict)  # plan code -> action refs
@@ -141,7 +142,7 @@ class SheetParser:
         self.count = 0
         self.skipped_blank = 0
         self.defined: set[str] = set()  # KPI refs whose definition cells were read in this sheet
-        self.period_cache: dict[tuple[object, object], periods.Period | None] = {}
+        self.period_cache: dict[tuple[object, object, str | None], periods.Period | None] = {}
         self.first_header_col = next((c for c, h in enumerate(self.header_norm) if h), 0)
         self.noted: set[object] = set()
         self.width = len([h for h in self.header_norm if h])  # the table's own header cells
@@ -153,6 +154,8 @@ class SheetParser:
         self.sheet_authority: str | None = None  # named by the title, sheet name or file name
         self.roles: dict[int, str] = {}  # two-row headers: month column -> value | target | rag
         self.number_formats = True  # False for .xls/.ods/.csv: no percent formats to go by
+        self.current_ref: str | None = None  # the KPI of the row being read (for its kind of year)
+        self.implicit_numbers: set[str] = set()  # recommendation numbers given by order of unnumbered texts
         self.target_years: dict[int, int] = {}  # "Target 2019/20" columns: FY start year -> column
         for c, h in enumerate(self.header_norm):
             year = re.match(r"^(?:target (?:for )?(?:fy )?(\d{4})\s*[/-]\s*\d{2,4}|(\d{4})[/-]\d{2} target)$", h)
@@ -263,7 +266,7 @@ class SheetParser:
         if exact is not None:
             return self.future_check(r, exact)
         raw = self.raw(row, "period")
-        key = (raw, self.raw(row, "period_kind"))
+        key = (raw, self.raw(row, "period_kind"), self.ctx.kpi_year_kind.get(self.current_ref or ""))
         if key in self.period_cache and self.period_cache[key] is not None:  # the same month on many rows
             return self.period_cache[key]
         found = self._row_period(r, row, raw, required=required)
@@ -282,7 +285,7 @@ class SheetParser:
             return self.future_check(r, period)
         if self.sheet_period is not None:
             return self.future_check(r, self.sheet_period)
-        header_year = self.value_header_year()
+        header_year = self.value_header_year(self.current_ref)
         if header_year is not None:
             return header_year
         if required:
@@ -290,22 +293,26 @@ class SheetParser:
                              "sheet title or file name")
         return None
 
-    def value_header_year(self) -> periods.Period | None:
-        """"2018/19 Result" as the value's header, with no period column or title: that year (noted once)."""
+    def value_header_year(self, ref: str | None) -> periods.Period | None:
+        """"2018/19 Result" as the value's header, with no period column or title: that year — an academic
+        year when the KPI's stored years are academic, else the financial year (noted for each kind)."""
         col = self.cols.get("value")
         if col is None or col >= len(self.header_norm):
             return None
         found = re.match(r"^(\d{4})[/-](\d{2}) (result|actual|outturn)", self.header_norm[col])
         if not found:
             return None
+        kind = self.ctx.kpi_year_kind.get(ref or "", "financial_year")
         try:
-            period = periods.parse_year_label(f"{found.group(1)}/{found.group(2)}")
+            period = periods.parse_year_label(f"{found.group(1)}/{found.group(2)}", hint=kind)
         except periods.PeriodError:
             return None
-        if ("header_year", col) not in self.noted:
-            self.noted.add(("header_year", col))
-            self.out.note(Loc(self.sheet.name, self.match.row, col), f"no period column or title: the values are "
-                          f"for {period.label}, from the column header '{self.header_norm[col]}'")
+        if ("header_year", col, kind) not in self.noted:
+            self.noted.add(("header_year", col, kind))
+            how = ("the academic year (September–August), as the KPI's stored years are" if kind == "academic_year"
+                   else "the financial year (April–March)")
+            self.out.note(Loc(self.sheet.name, self.match.row, col), f"no period column or title: "
+                          f"'{self.header_norm[col]}' read as {how}: {period.label}")
         return period
 
     def target_for(self, r: int, row: list[object], period: periods.Period | None) -> dict[str, Any]:
@@ -493,7 +500,7 @@ class SheetParser:
                              "missing-value marker (n/a, -, TBC, Not available, <5, *)")
             return None
         if parsed.value is not None and parsed.qualifier:
-            if unit == "percent" and not parsed.is_percent:
+            if unit == "percent" and not parsed.is_percent and re.search(r"\d", parsed.qualifier):
                 self.out.problem(Loc(self.sheet.name, r, c), f"{ref} is a percentage but '{parsed.text[:60]}' gives "
                                  "a count with a note: type the percentage itself (e.g. 44.4)")
                 return None
@@ -607,6 +614,7 @@ class SheetParser:
             if ref in self.conflicts:
                 continue
             authority = self.authority_of(r, row)
+            self.current_ref = ref
             period = self.row_period(r, row, required=True)
             col = self.cols.get("value")
             raw_value = self.raw(row, "value")
@@ -881,6 +889,7 @@ class SheetParser:
                                  "(or month columns) for the figures")
                 continue
             recs, rec_texts = self.recommendation_cell(self.text(row, "recommendations"), rec_numbers)
+            implicit = bool(recs) and all(n in self.implicit_numbers for n in recs)
             if ref and not ACTION_REF.match(ref) and not text_:
                 # an action-ref column holding text (a shifted column): treat it as the action text
                 text_, ref = ref, ""
@@ -902,7 +911,7 @@ class SheetParser:
                     due_raw, due_text = self.raw(row, "due_revised"), revised
                     due_text_kept = revised
             else:
-                due_text_kept = due_text
+                due_text_kept = self.text(row, "due_written") or due_text  # our export: the text beside its date
             due = periods.parse_due(due_raw) if due_text else None
             if due is not None and due.assumption:
                 self.out.note(self.loc(r, "due"), due.assumption)
@@ -927,6 +936,7 @@ class SheetParser:
                 success=self.text(row, "success") or None,
                 timeframe=self.text(row, "timeframe") or None,
                 definition=self.definition_sheet,
+                recommendations_by_order=implicit,
                 due_readable=due is None or due.readable,
                 ref_typed_as_number=isinstance(self.raw(row, "action_ref"), float),
                 columns={f: Loc(self.sheet.name, r, c) for f, c in self.cols.items()},
@@ -953,6 +963,7 @@ class SheetParser:
         key = re.sub(r"\s+", " ", text.lower())
         if key not in numbers:
             numbers[key] = str(len(numbers) + 1)
+        self.implicit_numbers.add(numbers[key])
         return [numbers[key]], {numbers[key]: text}
 
     def action_update(self, r: int, row: list[object]) -> dict[str, Any] | None:
@@ -1153,9 +1164,15 @@ def _sheet_period(sheet: Sheet, rows: list[list[object]], header_row: int, filen
 _LA_CODE_TEXT = re.compile(r"(?i)\b(?:la|la\s+code|authority\s+code|la\s+no\.?)\s*:?\s*(\d{3})\b")
 
 
+_SHORT_NAMES = {"kingston upon hull, city of": ["hull", "hull city"],
+                "bath and north east somerset": ["banes", "bandnes"], "county durham": ["durham"],
+                "bournemouth, christchurch and poole": ["bcp"],
+                "kensington and chelsea": ["rbkc"], "windsor and maidenhead": ["rbwm"]}
+
+
 def _name_variants(name: str) -> list[str]:
     base = name.lower().replace("&", "and")
-    out = [base]
+    out = [base, *_SHORT_NAMES.get(base, [])]
     if ", city of" in base:
         out += [base.replace(", city of", ""), "city of " + base.replace(", city of", "")]
     if ", county of" in base:
@@ -1359,6 +1376,10 @@ def find_tables(rows: list[list[object]]) -> list[Table]:
     return tables
 
 
+_SUMMARY_COLUMN = re.compile(r"(?i)for reference|\bytd\b|year to date|\btotal|average|annual|cumulative|\bdot\b|"
+                             r"direction|trend|rank|quartile|\bchange\b")
+
+
 def _title_end(rows: list[list[object]], header_row: int) -> int:
     """Title rows of the whole sheet sit above its first row holding two or more different values."""
     for index, row in enumerate(rows[: header_row + 1]):
@@ -1474,6 +1495,15 @@ def _parse_table(out: ParsedReturn, ctx: Context, book: Workbook, sheet: Sheet, 
         parser.parse_actions(default_plan)
     used = set(match.columns) | set(match.months)
     ignored = [t for c, t in match.unmatched if c not in used]
+    for c, header in match.unmatched:
+        if c in used or _SUMMARY_COLUMN.search(header):
+            continue
+        filled = sum(1 for r in range(parser.start, min(parser.end, len(rows)))
+                     if c < len(rows[r]) and rows[r][c] is not None and _text(rows[r][c]))
+        if filled:
+            out.problem(Loc(sheet.name, match.row, c), f"the column '{header[:40]}' holds {filled} filled cell(s) "
+                        "that were not read — give it a recognised heading (e.g. Commentary, Target, Lead officer) "
+                        "if it should be stored", "warning")
     out.sheets.append(SheetReport(sheet.name + table.where, family, match.family.label, parser.count,
                                   header_row=match.row + 1, unmatched=ignored, skipped_rows=parser.skipped_rows))
     if parser.skipped_blank:

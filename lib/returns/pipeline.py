@@ -127,6 +127,11 @@ def build_context(engine: Engine, period_hint: periods.Period | None = None) -> 
             ctx.kpi_units[ref] = unit
             ctx.kpi_polarity[ref] = polarity
             ctx.kpi_names[" ".join(str(name).lower().split())] = ref
+        kinds = conn.execute(text(
+            "SELECT k.ref, p.kind, COUNT(*) FROM kpi_value v JOIN kpi k ON k.id = v.kpi_id JOIN period p "
+            "ON p.id = v.period_id WHERE p.kind IN ('academic_year', 'financial_year', 'calendar_year') "
+            "GROUP BY k.ref, p.kind ORDER BY COUNT(*)"))
+        ctx.kpi_year_kind = {str(r[0]): str(r[1]) for r in kinds}  # the commonest kind wins (last in order)
         typical = conn.execute(text(
             "SELECT k.ref, AVG(ABS(v.value)) FROM kpi_value v JOIN kpi k ON k.id = v.kpi_id "
             "WHERE v.value IS NOT NULL AND k.unit = 'percent' GROUP BY k.ref"))

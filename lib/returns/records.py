@@ -162,6 +162,7 @@ class ActionRecord:
     inspection: InspectionKey | None = None  # which inspection's recommendations the plan answers
     update: dict[str, Any] | None = None  # period_end, period_label, status, status_reported, rag, ...
     definition: bool = False  # a plan table with no progress columns: may change titles and descriptions
+    recommendations_by_order: bool = False  # unnumbered recommendation texts, numbered 1, 2 … by order
     due_readable: bool = True  # the due cell named a date, a horizon or "ongoing"
     ref_typed_as_number: bool = False  # Excel held the id as a number ("1.10" arrives as 1.1)
     columns: dict[str, Loc] = field(default_factory=dict)  # field -> its cell, for the preview

@@ -178,8 +178,8 @@ EXPORT_DEF_COLUMNS = ("Ref", "KPI", "Type", "Theme", "Unit", "Polarity", "RAG ru
                       "Frequency", "Decimals")
 EXPORT_BENCH_COLUMNS = ("Ref", "Comparator", "Year", "Value", "Source", "Period kind", "Period start", "Period end")
 EXPORT_ACTION_COLUMNS = ("Plan", "Action ID", "Recommendation(s)", "Objective", "Action title", "Action description",
-                         "Lead officer", "Due date", "Oversight", "Success measures", "Inspection framework",
-                         "Inspection start", "Body")
+                         "Lead officer", "Due date", "Due (as written)", "Oversight", "Success measures",
+                         "Inspection framework", "Inspection start", "Body")
 EXPORT_UPDATE_COLUMNS = ("Plan", "Action ID", "Month", "Status", "RAG", "Progress update", "Reported by")
 EXPORT_REC_COLUMNS = ("LA code", "Framework", "Inspection start", "Body", "Recommendation number",
                       "Recommendation text", "Timeframe", "Kind", "Addressed to")
@@ -209,7 +209,8 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None) -> b
     defs = queries.kpis(engine)
     _write_frame(w, "KPI definitions", EXPORT_DEF_COLUMNS, [
         {"Ref": r.ref, "KPI": r.name, "Type": r.kpi_type, "Theme": r.theme, "Unit": r.unit,
-         "Polarity": POLARITY_WORDS.get(r.polarity), "RAG rule": r.rag_rule, "Amber tolerance (%)": r.amber_tolerance,
+         "Polarity": _text_or(r.polarity_reported, POLARITY_WORDS.get(r.polarity)), "RAG rule": r.rag_rule,
+         "Amber tolerance (%)": r.amber_tolerance,
          "Owner": r.owner, "Frequency": r.frequency, "Decimals": r.decimals}
         for r in defs.itertuples(index=False)
     ], {"KPI": 50})
@@ -220,7 +221,8 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None) -> b
          "Period start": r.period_start, "Period end": r.period_end,
          "Value": r.value_text if isinstance(r.value_text, str) and r.value_text else _num(r.value),
          "Target": r.target_text if isinstance(r.target_text, str) and r.target_text else _num(r.target),
-         "RAG": vocab.RAG_LABELS.get(r.reported_rag) if isinstance(r.reported_rag, str) else None,
+         "RAG": _text_or(r.rag_reported_text, vocab.RAG_LABELS.get(r.reported_rag))
+         if isinstance(r.reported_rag, str) else None,
          "Commentary": r.commentary if isinstance(r.commentary, str) else None}
         for r in values.itertuples(index=False)
     ], {"KPI": 40, "Commentary": 50})
@@ -235,7 +237,8 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None) -> b
     _write_frame(w, "Actions", EXPORT_ACTION_COLUMNS, [
         {"Plan": a.plan, "Action ID": a.ref, "Recommendation(s)": ", ".join(a.recommendations),
          "Objective": a.objective, "Action title": a.title, "Action description": a.description,
-         "Lead officer": a.lead_officer, "Due date": a.due if a.due else a.due_text, "Oversight": a.oversight,
+         "Lead officer": a.lead_officer, "Due date": a.due if a.due else a.due_text,
+         "Due (as written)": a.due_text if a.due and isinstance(a.due_text, str) else None, "Oversight": a.oversight,
          "Success measures": a.success_measures, **plan_inspections.get(a.plan, {})}
         for a in acts.itertuples(index=False)
     ], {"Action title": 40, "Action description": 50})
@@ -266,6 +269,11 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None) -> b
         for j in judged.itertuples(index=False)
     ], {"Judgement area": 60})
     return w.close()
+
+
+def _text_or(text: Any, fallback: Any) -> Any:
+    """The text as reported when there is one (so an export imported back changes nothing), else the label."""
+    return text if isinstance(text, str) and text.strip() else fallback
 
 
 def _num(value: Any) -> float | None:
