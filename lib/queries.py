@@ -134,7 +134,7 @@ def kpis(engine: Engine) -> pd.DataFrame:
     return _frame(
         engine,
         "SELECT id AS kpi_id, ref, name, theme, kpi_type, unit, polarity, polarity_reported, rag_rule, "
-        "amber_tolerance, owner, frequency, decimals FROM kpi ORDER BY id",
+        "amber_tolerance, owner, frequency, decimals, description FROM kpi ORDER BY id",
     )
 
 

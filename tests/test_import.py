@@ -615,3 +615,13 @@ def test_progress_returns_never_link_recommendations_by_the_order_of_their_texts
     assert queries.actions(engine).set_index("ref")["recommendations"].to_dict() == before
     assert not [c for c in result.changes if c.table == "action_recommendation"]
     assert sum("recommendation text (no number) is not used" in p.message for p in result.cell_notes) == 2
+
+
+def test_export_into_an_empty_database_keeps_kpi_definitions_and_due_texts(seeded_engine: Engine,
+                                                                          engine: Engine) -> None:
+    import_ok(engine, template.export(seeded_engine), "all.xlsx")
+    source, copy = queries.kpis(seeded_engine), queries.kpis(engine)
+    assert dict(zip(source["ref"], source["description"], strict=True)) == dict(
+        zip(copy["ref"], copy["description"], strict=True))
+    keep = ["plan", "ref", "due", "due_text"]
+    assert queries.actions(seeded_engine)[keep].equals(queries.actions(engine)[keep])

@@ -39,7 +39,7 @@ from lib.returns.records import ActionRecord, Change, InspectionKey, Loc, Parsed
 from lib.upserts import ACTION_UPDATE_FIELDS, KPI_VALUE_FIELDS, ChangeCounter, row_snapshot
 
 KPI_DEF_FIELDS = ("name", "theme", "unit", "polarity", "polarity_reported", "kpi_type", "owner", "rag_rule",
-                  "amber_tolerance", "frequency", "decimals")
+                  "amber_tolerance", "frequency", "decimals", "description")
 ACTION_FIELDS = ("title", "description", "lead_officer", "due_date", "due_text", "oversight", "success_measures",
                  "objective_id")
 # What a monthly figure means; text-only differences ("44" vs "44.0") are not a change of meaning.
@@ -143,7 +143,7 @@ class Writer:
                 new = {"name": rec.name, "theme": rec.theme, "unit": rec.unit, "polarity": rec.polarity,
                        "polarity_reported": rec.polarity_reported, "kpi_type": rec.kpi_type, "owner": rec.owner,
                        "rag_rule": rec.rag_rule, "amber_tolerance": rec.tolerance, "frequency": rec.frequency,
-                       "decimals": rec.decimals}
+                       "decimals": rec.decimals, "description": rec.description}
             kpi = existing.get(ref)
             if kpi is None:
                 kpi = Kpi(ref=ref, name=(new.get("name") or ref), upload_id=self.upload_id,
@@ -152,7 +152,7 @@ class Writer:
                           amber_tolerance=new.get("amber_tolerance") if new.get("amber_tolerance") is not None
                           else 5.0,
                           decimals=new.get("decimals") if new.get("decimals") is not None else 1)
-                for k in ("theme", "polarity_reported", "kpi_type", "owner", "frequency"):
+                for k in ("theme", "polarity_reported", "kpi_type", "owner", "frequency", "description"):
                     setattr(kpi, k, new.get(k))
                 self.session.add(kpi)
                 self.counter.note("kpi", "added")

@@ -32,6 +32,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "owner": ("owner", "kpi owner", "responsible officer", "accountable officer"),
     "frequency": ("frequency",),
     "decimals": ("decimals", "decimal places"),
+    "definition": ("definition", "kpi definition", "indicator definition", "description"),
     # KPI values
     "authority": ("la code", "authority code", "la", "local authority code", "la number"),
     "authority_name": ("local authority", "authority", "la name"),
@@ -202,7 +203,7 @@ FAMILIES: tuple[Family, ...] = (
         "kpi_definitions", "KPI definitions",
         (frozenset({"ref"}), frozenset({"name"}), frozenset({"rag_rule", "tolerance"})),
         ("ref", "name", "theme", "unit", "polarity", "rag_rule", "tolerance", "owner", "frequency", "decimals",
-         "kpi_type"),
+         "kpi_type", "definition"),
     ),
     Family(
         "benchmarks", "Benchmarks",

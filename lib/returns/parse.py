@@ -440,7 +440,7 @@ class SheetParser:
             rec.theme = rec.theme or theme
         if kind or self.text(row, "kpi_type"):
             rec.kpi_type = kind or self.text(row, "kpi_type")
-        for fld, attr in (("owner", "owner"), ("frequency", "frequency")):
+        for fld, attr in (("owner", "owner"), ("frequency", "frequency"), ("definition", "description")):
             text = self.text(row, fld)
             if text:
                 setattr(rec, attr, text)

@@ -111,6 +111,7 @@ class KpiRecord:
     tolerance: float | None = None
     frequency: str | None = None
     decimals: int | None = None
+    description: str | None = None  # what the KPI measures (definitions sheets)
     definition: bool = False  # read from a definitions sheet: may change a stored KPI's definition
 
 

@@ -175,7 +175,7 @@ def template(engine: Engine, *, lead_officer: str | None = None, month: periods.
 EXPORT_KPI_COLUMNS = ("LA code", "Ref", "KPI", "Theme", "Unit", "Polarity", "Period", "Period kind", "Period start",
                       "Period end", "Value", "Target", "RAG", "Commentary")
 EXPORT_DEF_COLUMNS = ("Ref", "KPI", "Type", "Theme", "Unit", "Polarity", "RAG rule", "Amber tolerance (%)", "Owner",
-                      "Frequency", "Decimals")
+                      "Frequency", "Decimals", "Definition")
 EXPORT_BENCH_COLUMNS = ("Ref", "Comparator", "Year", "Value", "Source", "Period kind", "Period start", "Period end")
 EXPORT_ACTION_COLUMNS = ("Plan", "Action ID", "Recommendation(s)", "Objective", "Action title", "Action description",
                          "Lead officer", "Due date", "Due (as written)", "Oversight", "Success measures",
@@ -211,7 +211,8 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None) -> b
         {"Ref": r.ref, "KPI": r.name, "Type": r.kpi_type, "Theme": r.theme, "Unit": r.unit,
          "Polarity": _text_or(r.polarity_reported, POLARITY_WORDS.get(r.polarity)), "RAG rule": r.rag_rule,
          "Amber tolerance (%)": r.amber_tolerance,
-         "Owner": r.owner, "Frequency": r.frequency, "Decimals": r.decimals}
+         "Owner": r.owner, "Frequency": r.frequency, "Decimals": r.decimals,
+         "Definition": r.description if isinstance(r.description, str) else None}
         for r in defs.itertuples(index=False)
     ], {"KPI": 50})
     values = queries.kpi_values(engine)
