@@ -625,3 +625,21 @@ def test_export_into_an_empty_database_keeps_kpi_definitions_and_due_texts(seede
         zip(copy["ref"], copy["description"], strict=True))
     keep = ["plan", "ref", "due", "due_text"]
     assert queries.actions(seeded_engine)[keep].equals(queries.actions(engine)[keep])
+
+
+def test_formula_values_with_no_saved_result_and_annual_kpis_given_a_month(fresh_seeded_url: str) -> None:
+    engine = store.get_engine(fresh_seeded_url)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = book.add_worksheet("KPIs")
+    ws.write_row(0, 0, ["Ref", "Period", "Numerator", "Denominator", "%"])
+    ws.write_row(1, 0, ["DU-VISITS", "Jul 2019", 90, 100])
+    ws.write_formula(1, 4, "=C2/D2*100", None, "")  # saved with no result, as some tools write them
+    book.close()
+    refused = pipeline.import_bytes(engine, buffer.getvalue(), "formulas.xlsx")
+    assert refused.outcome == "rejected"
+    assert any(p.row == 2 and p.column == "E" and "formula with no saved result" in p.message for p in refused.errors)
+    rows = [["Ref", "Period", "Value"], ["CES/S13-1 (Annual)", "Jul 2019", 57]]
+    result = import_ok(engine, workbook({"KPIs": rows}), "annual.xlsx")
+    assert any("stored by academic year only" in p.message and p.column == "C" for p in result.warnings)
+    assert any("'CES/S13-1 (Annual)' read as CES/S13-1" in p.message for p in result.cell_notes)

@@ -52,6 +52,7 @@ class Context:
     kpi_units: dict[str, str] = field(default_factory=dict)  # ref -> unit (every stored KPI is here)
     kpi_polarity: dict[str, str] = field(default_factory=dict)  # ref -> polarity code
     kpi_year_kind: dict[str, str] = field(default_factory=dict)  # ref -> the kind of year its annual values use
+    kpi_sub_annual: set[str] = field(default_factory=set)  # refs with monthly or quarterly values stored
     kpi_names: dict[str, str] = field(default_factory=dict)  # lower-case name -> ref
     kpi_typical: dict[str, float] = field(default_factory=dict)  # ref -> median |value| of history
     plan_refs: dict[str, set[str]] = field(default_factory=dict)  # plan code -> action refs
@@ -293,6 +294,16 @@ class SheetParser:
                              "sheet title or file name")
         return None
 
+    def kind_check(self, r: int, col: int | None, ref: str, period: periods.Period) -> None:
+        """A KPI stored only by year given a month (or quarter) here: warn, it starts a second series."""
+        year_kind = self.ctx.kpi_year_kind.get(ref)
+        if year_kind and ref not in self.ctx.kpi_sub_annual and period.kind in ("month", "quarter") \
+                and ("kind", ref) not in self.noted:
+            self.noted.add(("kind", ref))
+            self.out.problem(Loc(self.sheet.name, r, col), f"{ref} is stored by {year_kind.replace('_', ' ')} "
+                             f"only; this gives it a {period.kind} figure ({period.label}) — check the period",
+                             "warning")
+
     def value_header_year(self, ref: str | None) -> periods.Period | None:
         """"2018/19 Result" as the value's header, with no period column or title: that year — an academic
         year when the KPI's stored years are academic, else the financial year (noted for each kind)."""
@@ -309,10 +320,10 @@ class SheetParser:
             return None
         if ("header_year", col, kind) not in self.noted:
             self.noted.add(("header_year", col, kind))
-            how = ("the academic year (September–August), as the KPI's stored years are" if kind == "academic_year"
-                   else "the financial year (April–March)")
+            how = ("the academic year (September–August) — the KPI's stored years are academic years"
+                   if kind == "academic_year" else "the financial year (April–March)")
             self.out.note(Loc(self.sheet.name, self.match.row, col), f"no period column or title: "
-                          f"'{self.header_norm[col]}' read as {how}: {period.label}")
+                          f"'{self.header_norm[col]}' read as {period.label}, {how}")
         return period
 
     def target_for(self, r: int, row: list[object], period: periods.Period | None) -> dict[str, Any]:
@@ -348,6 +359,11 @@ class SheetParser:
             if nxt < len(row) and nxt not in self.match.columns and split:
                 cells.append(row[nxt])
         kind, ref = values.parse_ref(cells) if cells else (None, None)
+        raw_ref = " ".join(_text(c) for c in cells if c is not None and _text(c))
+        if ref and re.search(r"[(\[]", raw_ref) and ("bracket", raw_ref) not in self.noted:
+            self.noted.add(("bracket", raw_ref))
+            self.out.note(self.loc(r, "ref"), f"'{raw_ref[:40]}' read as {ref} (the words in brackets are not part "
+                          "of the reference)")
         if ref and not looks_like_ref(ref):
             self.out.problem(self.loc(r, "ref"), f"'{ref[:40]}' does not look like a KPI reference (e.g. FS/S6)")
             return None, None
@@ -618,6 +634,9 @@ class SheetParser:
             period = self.row_period(r, row, required=True)
             col = self.cols.get("value")
             raw_value = self.raw(row, "value")
+            if raw_value is None and col is not None and (r, col) in self.sheet.formula_cells:
+                self.check_cell(r, col)
+                continue
             if (raw_value is None or _text(raw_value) == "") and not self.text(row, "commentary") \
                     and not self.text(row, "rag") and "previous" not in self.cols:
                 self.skipped_blank += 1  # a pre-filled template row nobody filled in
@@ -625,6 +644,7 @@ class SheetParser:
             fields = self.value_fields(r, col, raw_value, ref)
             if authority is None or period is None or fields is None:
                 continue
+            self.kind_check(r, col, ref, period)
             fields.update(self.target_for(r, row, period))
             self.target_scale(r, self.cols.get("target"), ref, fields)
             rag_cell = self.text(row, "rag")
@@ -739,6 +759,9 @@ class SheetParser:
                     continue
                 col = vcol
                 raw = row[col] if col < len(row) else None
+                if raw is None and (r, col) in self.sheet.formula_cells:
+                    self.check_cell(r, col)
+                    continue
                 if raw is None or _text(raw) == "":
                     continue
                 checked = self.future_check(r, month, col)
@@ -751,6 +774,7 @@ class SheetParser:
                 if "target" in cols:
                     tcol = cols["target"]
                     fields.update(self.target_cell(r, tcol, row[tcol] if tcol < len(row) else None))
+                    fields.setdefault("cells", {})["target"] = Loc(self.sheet.name, r, tcol)
                 self.target_scale(r, cols.get("target", self.cols.get("target")), ref, fields)
                 if "rag" in cols:
                     rcol = cols["rag"]
@@ -758,6 +782,7 @@ class SheetParser:
                     level = self.rag_value(r, text, col=rcol)
                     if level is not None:
                         fields["rag_reported"], fields["rag_reported_text"] = level, text or "(cell colour)"
+                        fields.setdefault("cells", {})["rag_reported"] = Loc(self.sheet.name, r, rcol)
                 fields.update({"commentary": None, "source_sheet": self.sheet.name,
                                "source_cell": Loc(self.sheet.name, r, col).cell})
                 latest = ValueRecord(ref, authority, month, fields, Loc(self.sheet.name, r, col))
@@ -939,7 +964,8 @@ class SheetParser:
                 recommendations_by_order=implicit,
                 due_readable=due is None or due.readable,
                 ref_typed_as_number=isinstance(self.raw(row, "action_ref"), float),
-                columns={f: Loc(self.sheet.name, r, c) for f, c in self.cols.items()},
+                columns={**{f: Loc(self.sheet.name, r, c) for f, c in self.cols.items()},
+                         **({"due": self.loc(r, "due_revised")} if revised else {})},
             )
             if "framework" in self.cols and self.text(row, "framework"):
                 record.inspection = self.inspection_key(r, row)

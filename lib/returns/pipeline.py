@@ -132,6 +132,9 @@ def build_context(engine: Engine, period_hint: periods.Period | None = None) -> 
             "ON p.id = v.period_id WHERE p.kind IN ('academic_year', 'financial_year', 'calendar_year') "
             "GROUP BY k.ref, p.kind ORDER BY COUNT(*)"))
         ctx.kpi_year_kind = {str(r[0]): str(r[1]) for r in kinds}  # the commonest kind wins (last in order)
+        ctx.kpi_sub_annual = {str(r[0]) for r in conn.execute(text(
+            "SELECT DISTINCT k.ref FROM kpi_value v JOIN kpi k ON k.id = v.kpi_id JOIN period p ON p.id = v.period_id "
+            "WHERE p.kind IN ('month', 'quarter')"))}
         typical = conn.execute(text(
             "SELECT k.ref, AVG(ABS(v.value)) FROM kpi_value v JOIN kpi k ON k.id = v.kpi_id "
             "WHERE v.value IS NOT NULL AND k.unit = 'percent' GROUP BY k.ref"))
