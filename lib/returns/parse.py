@@ -1505,18 +1505,12 @@ def _parse_table(out: ParsedReturn, ctx: Context, book: Workbook, sheet: Sheet, 
         out.note(Loc(sheet.name, match.row + 1), "a two-row header: each month's Actual column read as the value "
                  "and its Target column as the target")
     family = match.family.code
-    if family == "kpi_values":
-        parser.parse_kpi_values()
-    elif family == "kpi_wide":
-        parser.parse_kpi_wide()
-    elif family == "kpi_definitions":
-        parser.parse_definitions()
-    elif family == "benchmarks":
-        parser.parse_benchmarks()
-    elif family == "judgements":
-        parser.parse_judgements()
-    elif family == "recommendations":
-        parser.parse_recommendations()
+    readers = {"kpi_values": parser.parse_kpi_values, "kpi_wide": parser.parse_kpi_wide,
+               "kpi_definitions": parser.parse_definitions, "benchmarks": parser.parse_benchmarks,
+               "judgements": parser.parse_judgements, "recommendations": parser.parse_recommendations}
+    reader = readers.get(family)
+    if reader is not None:
+        reader()
     else:
         parser.parse_actions(default_plan)
     used = set(match.columns) | set(match.months)
