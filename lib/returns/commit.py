@@ -78,6 +78,7 @@ class Writer:
         self.session, self.upload_id, self.counter = session, upload_id, counter
         self.parsed = parsed or ParsedReturn(filename="")
         self.changes: list[dict[str, Any]] = []
+        self.before_kept: set[tuple[str, int]] = set()  # rows whose before-image is already in changes
         self.records: list[Change] = []  # what the preview lists, cell by cell
         self.recs_by_inspection: dict[int | None, dict[str, Recommendation]] = {}
         self.periods: dict[tuple[str, dt.date, dt.date], int] = {}
@@ -102,6 +103,7 @@ class Writer:
         snapshot_fields = fields + (("upload_id",) if hasattr(row, "upload_id") else ())
         self.changes.append({"upload_id": self.upload_id, "table_name": table, "row_id": row.id,
                              "operation": "update", "before": row_snapshot(row, snapshot_fields)})
+        self.before_kept.add((table, row.id))
 
     def set_fields(self, table: str, row: Any, new: dict[str, Any], fields: tuple[str, ...], thing: str = "",
                    loc: Loc | None = None, cells: dict[str, Loc] | None = None) -> bool:
@@ -486,7 +488,7 @@ class Writer:
                                        "title": cells.get("title", rec.loc),
                                        "description": cells.get("action_text", rec.loc)})
                 if clear_due and action.due_date is not None:
-                    if not any(c["row_id"] == action.id and c["table_name"] == "action" for c in self.changes):
+                    if ("action", action.id) not in self.before_kept:
                         self.change("action", action, ACTION_FIELDS)
                     self.record("changed", "action", thing, "due_date", action.due_date, None, cells.get("due"))
                     action.due_date = None
