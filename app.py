@@ -1,5 +1,5 @@
 """Improvement Board: entry point. Builds the navigation; each page lives in pages/."""
 
-from lib.ui import run_app
+from lib.ui.setup import run_app
 
 run_app()

@@ -3,12 +3,12 @@ direction changes, new commentary, new inspections and the uploads that brought 
 
 Two states are compared: the programme as it stood on ``since`` (each action's latest update
 on or before that date, each KPI's latest value on or before it) and as it stands on
-``as_at`` (default: the data's own as-at date, :func:`lib.queries.as_at_date`). Dates are
+``as_at`` (default: the data's own as-at date, :func:`lib.read.base.as_at_date`). Dates are
 *reporting* dates (period ends), not wall-clock times, so a June return uploaded in July is
 "as at 30 June". Only uploads are listed by the time they were made.
 
 The same comparison runs against a frozen board snapshot (:func:`compare_frames`, used by
-:func:`lib.snapshots.compare_with_today`). Pure pandas over :mod:`lib.queries`; no Streamlit.
+:func:`lib.snapshots.compare_with_today`). Pure pandas over the read models (:mod:`lib.read`); no Streamlit.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from lib import formatting, queries, vocab
+from lib import formatting, vocab
+from lib.read import base, judgements, kpis, programme
 
 ACTION_CHANGE_COLUMNS = [
     "action_id", "plan", "ref", "title", "lead_officer", "objective", "recommendations", "due",
@@ -223,7 +224,7 @@ def _reported(frame_row: Any) -> bool:
 
 
 def compare_actions(before: pd.DataFrame, after: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(RAG/status changes, newly overdue) between two :func:`lib.queries.actions` frames."""
+    """(RAG/status changes, newly overdue) between two :func:`lib.read.programme.actions` frames."""
     prior = {int(r.action_id): r for r in before.itertuples(index=False)} if not before.empty else {}
     changed: list[dict[str, Any]] = []
     overdue: list[dict[str, Any]] = []
@@ -262,7 +263,7 @@ def compare_actions(before: pd.DataFrame, after: pd.DataFrame) -> tuple[pd.DataF
         if bool(r.overdue) and not was_overdue:
             overdue.append({
                 **common, "days_overdue": r.days_overdue, "status": r.status, "status_label": r.status_label,
-                "rag": r.rag, "rag_label": r.rag_label,
+                "rag": r.rag, "rag_label": formatting.rag_word(r.rag, "Not reported"),
             })
     changes = pd.DataFrame(changed, columns=ACTION_CHANGE_COLUMNS)
     if not changes.empty:
@@ -331,7 +332,7 @@ def _window(dates: pd.Series, since: dt.date, as_at: dt.date | None) -> pd.Serie
 
 
 def new_action_commentary(engine: Engine, acts: pd.DataFrame, since: dt.date, as_at: dt.date | None) -> pd.DataFrame:
-    updates = queries.action_updates(engine)
+    updates = programme.action_updates(engine)
     if updates.empty or acts.empty:
         return pd.DataFrame(columns=ACTION_COMMENTARY_COLUMNS)
     updates = updates[_window(updates["period_end"], since, as_at)]
@@ -371,14 +372,14 @@ def new_kpi_commentary(values: pd.DataFrame, since: dt.date, as_at: dt.date | No
 
 def new_inspections(engine: Engine, la_code: str, since: dt.date, as_at: dt.date | None) -> pd.DataFrame:
     """Our authority's inspections that started or were published in (since, as_at]."""
-    insp = queries.inspections(engine, [la_code])
+    insp = judgements.inspections(engine, [la_code])
     if insp.empty:
         return pd.DataFrame(columns=INSPECTION_COLUMNS)
     mask = _window(insp["start_date"], since, as_at) | _window(insp["published_date"], since, as_at)
     insp = insp[mask]
     if insp.empty:
         return pd.DataFrame(columns=INSPECTION_COLUMNS)
-    judged = queries.judgements(engine, [la_code])
+    judged = judgements.judgements(engine, [la_code])
     rows = []
     for i in insp.itertuples(index=False):
         own = judged[judged["inspection_id"] == i.inspection_id]
@@ -428,8 +429,8 @@ def compare_frames(
     label: str = "",
 ) -> Changes:
     """Changes between two given states, plus the commentary and inspections dated in (since, as_at]."""
-    la_code = la_code or queries.our_authority(engine)
-    values = kpi_values if kpi_values is not None else queries.kpi_values(engine, la_code)
+    la_code = la_code or base.our_authority(engine)
+    values = kpi_values if kpi_values is not None else kpis.kpi_values(engine, la_code)
     acts, overdue = compare_actions(before_actions, after_actions)
     return Changes(
         since=since,
@@ -455,17 +456,19 @@ def changes_since(engine: Engine, since: dt.date, as_at: dt.date | None = None) 
     the latest value on or before each date. Commentary (action updates and KPI values) and our
     authority's inspections dated in (since, as_at]; imported uploads made after the day ``since``.
     """
-    as_at = as_at or queries.as_at_date(engine)
+    as_at = as_at or base.as_at_date(engine)
     if since > as_at:
         raise ValueError(f"'since' ({since.isoformat()}) is after the as-at date ({as_at.isoformat()})")
-    la_code = queries.our_authority(engine)
-    values = queries.kpi_values(engine, la_code)
+    la_code = base.our_authority(engine)
+    values = kpis.kpi_values(engine, la_code)
+    now = programme.programme(engine, as_at, la_code)
+    before = programme.actions(engine, since, [la_code])
     return compare_frames(
         engine,
         since=since,
         as_at=as_at,
-        before_actions=queries.actions(engine, since),
-        after_actions=queries.actions(engine, as_at),
+        before_actions=before[before["plan"].isin(now.current_plans)],
+        after_actions=now.current_actions,
         before_kpis=kpis_as_of(values, since),
         after_kpis=kpis_as_of(values, as_at),
         kpi_values=values,
@@ -480,7 +483,7 @@ def upload_as_at(engine: Engine, upload_id: int) -> dt.date:
 
     Falls back to the upload's own date when nothing dated was stored by then.
     """
-    la = queries.our_authority(engine)
+    la = base.our_authority(engine)
     with engine.connect() as conn:
         uploaded = conn.execute(text("SELECT uploaded_at FROM upload WHERE id = :i"), {"i": upload_id}).scalar()
         if uploaded is None:
@@ -501,7 +504,7 @@ def upload_as_at(engine: Engine, upload_id: int) -> dt.date:
 def since_upload(engine: Engine, upload_id: int, as_at: dt.date | None = None) -> Changes:
     """What changed since an upload: from the data's as-at date right after it, and the uploads made after it."""
     since = upload_as_at(engine, upload_id)
-    as_at = as_at or queries.as_at_date(engine)
+    as_at = as_at or base.as_at_date(engine)
     if since > as_at:
         since = as_at
     changes = changes_since(engine, since, as_at)

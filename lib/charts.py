@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from lib import vocab
+from lib.read.benchmarks import same_unit
 
 RAG_DOMAIN = ["Green", "Amber", "Red", "No RAG"]
 RAG_RANGE = ["#1b7837", "#e08214", "#b2182b", "#8c8c8c"]  # colour-blind-safe set, with shapes
@@ -35,20 +36,47 @@ def trend_frame(values: pd.DataFrame) -> pd.DataFrame:
 BENCHMARK_COMPARATORS = ("England", "London", "Statistical neighbours")
 
 
+def chart_benchmarks(bench: pd.DataFrame | None, unit: str | None) -> pd.DataFrame:
+    """The benchmarks a KPI's chart may draw: only those in the KPI's own unit.
+
+    ``bench`` comes from lib.read.benchmarks.benchmarks, which gives each figure its own ``unit``;
+    a frame without that column says nothing about units, so none of it is drawn.
+    """
+    if bench is None or bench.empty or not {"unit", "period_kind"} <= set(bench.columns):
+        return pd.DataFrame(columns=list(bench.columns) if bench is not None else [])
+    keep = [same_unit(unit, u) for u in bench["unit"]]
+    return bench[keep]
+
+
 def benchmark_frame(
     bench: pd.DataFrame,
     start: pd.Timestamp | None = None,
     end: pd.Timestamp | None = None,
     comparators: tuple[str, ...] = BENCHMARK_COMPARATORS,
+    *,
+    clip: bool = True,
 ) -> pd.DataFrame:
     """Benchmarks as horizontal segments across the months their period covers (a financial- or
-    academic-year figure spans its twelve months), clipped to the window the KPI's own data covers."""
-    columns = ["comparator", "value", "period_start", "period_end", "year_label"]
+    academic-year figure spans its twelve months), clipped to the window the KPI's own data covers.
+    With ``clip=False`` (figures drawn as dated points) figures whose period overlaps the window
+    are kept at their own dates, unclipped. ``year_label`` is the year each figure speaks for."""
+    columns = ["comparator", "value", "period_start", "period_end", "year_label", "period_kind", "source"]
     if bench.empty:
         return pd.DataFrame(columns=columns)
     df = bench[bench["comparator"].isin(comparators)].copy()
+    if df.empty:
+        return pd.DataFrame(columns=columns)
     df["period_start"] = pd.to_datetime(df["period_start"])
     df["period_end"] = pd.to_datetime(df["period_end"])
+    df["year_label"] = [str(y) if isinstance(y, str) and y else "" for y in df.get("year_label", [""] * len(df))]
+    df["period_kind"] = list(df["period_kind"]) if "period_kind" in df.columns else [""] * len(df)
+    df["source"] = [str(x) if isinstance(x, str) else "" for x in df.get("source", [""] * len(df))]
+    if not clip:  # points stay at their own dates: every figure whose period overlaps the window
+        if start is not None:
+            df = df[df["period_end"] >= start]
+        if end is not None:
+            df = df[df["period_start"] <= end]
+        return df[columns].head(MAX_POINTS)
     if start is not None:
         df = df[df["period_end"] >= start]
         df["period_start"] = df["period_start"].clip(lower=start)
@@ -66,7 +94,9 @@ def kpi_trend(
     unit: str | None = None,
     height: int = 320,
 ) -> alt.Chart:
-    """Value line with RAG-shaped points, dashed target line, benchmark segments."""
+    """Value line with RAG-shaped points, dashed target line and benchmarks in the KPI's unit only:
+    segments across their period when it is of the values' kind, else points at the period's end,
+    each with its year in the tooltip. ``bench`` is lib.read.benchmarks.benchmarks output."""
     data = trend_frame(values)
     y_title = "%" if unit == "percent" else (unit or "value")
     x = alt.X("period_end:T", title="Period end", axis=alt.Axis(format="%b %Y", labelAngle=0))
@@ -93,19 +123,32 @@ def kpi_trend(
         x=x, y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=",.1f")]
     )  # a lone target (one annual period) still shows
     layers: list[alt.Chart] = [target, target_marks, line, points]
-    if bench is not None and not bench.empty and not data.empty:
+    own = chart_benchmarks(bench, unit)
+    if not own.empty and not data.empty:
         start = data["period_start"].min() - pd.DateOffset(years=1)
         end = data["period_end"].max()
-        bdata = benchmark_frame(bench, start, end)
-        if not bdata.empty:
-            seg = alt.Chart(bdata).mark_rule(strokeWidth=3, opacity=0.8).encode(
-                x="period_start:T",
-                x2="period_end:T",
-                y="value:Q",
-                color=alt.Color("comparator:N", title="Benchmark", scale=alt.Scale(scheme="dark2")),
-                tooltip=["comparator:N", "year_label:N", alt.Tooltip("value:Q", format=",.1f")],
+        kinds = set(data["period_kind"])
+        same_kind = benchmark_frame(own[own["period_kind"].isin(kinds)], start, end)
+        other_kind = benchmark_frame(own[~own["period_kind"].isin(kinds)], start, end, clip=False)
+        color = alt.Color("comparator:N", title="Benchmark", scale=alt.Scale(scheme="dark2"))
+        tooltip = [
+            alt.Tooltip("comparator:N", title="Benchmark"),
+            alt.Tooltip("year_label:N", title="Year"),
+            alt.Tooltip("value:Q", title="Value", format=",.1f"),
+            alt.Tooltip("source:N", title="Source"),
+        ]
+        if not same_kind.empty:  # a figure of the values' own kind of period spans that period
+            layers.append(
+                alt.Chart(same_kind).mark_rule(strokeWidth=3, opacity=0.8).encode(
+                    x="period_start:T", x2="period_end:T", y="value:Q", color=color, tooltip=tooltip
+                )
             )
-            layers.append(seg)
+        if not other_kind.empty:  # another kind of period (a year beside months): a point at its end
+            layers.append(
+                alt.Chart(other_kind).mark_point(shape="cross", size=110, strokeWidth=2, opacity=0.9).encode(
+                    x="period_end:T", y="value:Q", color=color, tooltip=tooltip
+                )
+            )
     chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent")
     return chart.properties(title=title, height=height)
 

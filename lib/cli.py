@@ -1,7 +1,9 @@
 """Command line: what the app does, without a browser.
 
     python -m lib.cli seed
-    python -m lib.cli show kpis|kpi-values|actions|recommendations|judgements [--format table|json|csv]
+    python -m lib.cli show kpis|kpi-values|actions|recommendations|judgements|judgement-grid [--format ...]
+    python -m lib.cli show actions --recommendation 'SIF 2017 · 10'
+    python -m lib.cli show judgement-grid --authority 800
     python -m lib.cli import FILE... [--dry-run] [--period YYYY-MM] [--user NAME]
     python -m lib.cli export --out FILE.xlsx
     python -m lib.cli export --format pptx|pdf|xlsx --out FILE [--since DATE] [--lead-officer NAME]...
@@ -32,7 +34,9 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from lib import periods, queries, sample, store
+from lib import periods, sample, store
+from lib.read import base, benchmarks, judgements, programme
+from lib.read import kpis as kpi_model
 from lib.returns import pipeline, template
 from lib.returns.commit import UndoRefused
 
@@ -56,8 +60,10 @@ def _clean(value: Any) -> Any:
         return value.isoformat()
     if hasattr(value, "item"):  # numpy scalars
         return _clean(value.item())
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
     return value
 
 
@@ -68,25 +74,13 @@ def _records(df: pd.DataFrame, columns: dict[str, str]) -> list[dict[str, Any]]:
     return out
 
 
-def show_kpis(engine: Engine) -> list[dict[str, Any]]:
-    df = queries.kpis(engine)
-    latest = queries.latest_kpis(engine)
+def show_kpis(engine: Engine, args: argparse.Namespace | None = None) -> list[dict[str, Any]]:
+    df = kpi_model.kpis(engine)
+    latest = kpi_model.latest_kpis(engine)
     latest_by = latest.set_index("ref") if not latest.empty else pd.DataFrame()
-    records = _records(
-        df,
-        {
-            "ref": "ref",
-            "name": "name",
-            "theme": "theme",
-            "type": "kpi_type",
-            "unit": "unit",
-            "polarity": "polarity",
-            "rag_rule": "rag_rule",
-            "amber_tolerance": "amber_tolerance",
-            "owner": "owner",
-            "frequency": "frequency",
-        },
-    )
+    records = _records(df, {"ref": "ref", "name": "name", "theme": "theme", "type": "kpi_type", "unit": "unit",
+                            "polarity": "polarity", "rag_rule": "rag_rule", "amber_tolerance": "amber_tolerance",
+                            "owner": "owner", "frequency": "frequency"})
     for rec in records:
         if not latest_by.empty and rec["ref"] in latest_by.index:
             row = latest_by.loc[rec["ref"]]
@@ -98,99 +92,76 @@ def show_kpis(engine: Engine) -> list[dict[str, Any]]:
     return records
 
 
-def show_kpi_values(engine: Engine) -> list[dict[str, Any]]:
-    df = queries.kpi_values(engine)
-    return _records(
-        df,
-        {
-            "ref": "ref",
-            "name": "name",
-            "authority": "authority",
-            "la_code": "la_code",
-            "period": "period",
-            "period_kind": "period_kind",
-            "period_end": "period_end",
-            "value": "value",
-            "value_text": "value_text",
-            "missing_reason": "missing_reason",
-            "target": "target",
-            "target_text": "target_text",
-            "unit": "unit",
-            "polarity": "polarity",
-            "rag": "rag",
-            "rag_level": "rag_level",
-            "reported_rag": "reported_rag",
-            "rag_mismatch": "rag_mismatch",
-            "direction": "direction",
-            "commentary": "commentary",
-        },
-    )
+def show_kpi_values(engine: Engine, args: argparse.Namespace | None = None) -> list[dict[str, Any]]:
+    df = kpi_model.kpi_values(engine)
+    records = _records(df, {name: name for name in (
+        "ref", "name", "authority", "la_code", "period", "period_kind", "period_end", "value", "value_text",
+        "missing_reason", "target", "target_text", "unit", "polarity", "rag", "rag_level", "reported_rag",
+        "rag_mismatch", "direction", "commentary")})
+    aligned = benchmarks.aligned(df, benchmarks.benchmarks(engine))["benchmarks"]
+    for rec, bench in zip(records, aligned, strict=True):
+        rec["benchmarks"] = _clean(bench)
+    return records
 
 
-def show_actions(engine: Engine) -> list[dict[str, Any]]:
-    df = queries.actions(engine)
-    return _records(
-        df,
-        {
-            "id": "ref",
-            "plan": "plan",
-            "recommendations": "recommendations",
-            "objective": "objective",
-            "title": "title",
-            "lead_officer": "lead_officer",
-            "due": "due",
-            "status": "status",
-            "rag": "rag",
-            "overdue": "overdue",
-            "updates": "updates",
-            "latest_commentary": "latest_commentary",
-        },
-    )
+ACTION_FIELDS = {"id": "ref", "plan": "plan", "recommendations": "recommendations", "objective": "objective",
+                 "title": "title", "lead_officer": "lead_officer", "due": "due", "status": "status", "rag": "rag",
+                 "overdue": "overdue", "updates": "updates", "latest_commentary": "latest_commentary"}
 
 
-def show_recommendations(engine: Engine) -> list[dict[str, Any]]:
-    df = queries.recommendations(engine)
-    return _records(
-        df,
-        {
-            "authority": "authority",
-            "framework": "framework",
-            "inspection_start": "inspection_start",
-            "body": "body",
-            "number": "number",
-            "text": "text",
-            "timeframe": "timeframe",
-            "kind": "kind",
-            "actions": "actions",
-        },
-    )
+def show_actions(engine: Engine, args: argparse.Namespace | None = None) -> list[dict[str, Any]]:
+    """Every action; with ``--recommendation ID`` exactly the actions answering it (own, then cross-cutting)."""
+    prog = programme.programme(engine, everyone=True)
+    wanted = getattr(args, "recommendation", None)
+    if not wanted:
+        return _records(prog.actions, ACTION_FIELDS)
+    if prog.find_recommendation(wanted) is None:
+        raise CliError(f"--recommendation: no recommendation '{wanted}'. Use an id from 'show recommendations' "
+                       f"(e.g. '{prog.recommendations['id'].iloc[0] if len(prog.recommendations) else 'SIF 2017 · 1'}')"
+                       " or a number of the current programme.")
+    own, cross = prog.answering(wanted)
+    records = _records(own, ACTION_FIELDS) + _records(cross, ACTION_FIELDS)
+    for rec, kind in zip(records, ["own"] * len(own) + ["cross-cutting"] * len(cross), strict=True):
+        rec["answers_as"] = kind
+    return records
 
 
-def show_judgements(engine: Engine) -> list[dict[str, Any]]:
-    df = queries.judgements(engine)
-    return _records(
-        df,
-        {
-            "authority": "authority",
-            "la_code": "la_code",
-            "inspection_start": "inspection_start",
-            "framework": "framework",
-            "body": "body",
-            "section": "section",
-            "area": "area",
-            "area_key": "area_key",
-            "grade": "grade",
-            "score": "score",
-        },
-    )
+def show_recommendations(engine: Engine, args: argparse.Namespace | None = None) -> list[dict[str, Any]]:
+    """Every inspection's recommendations, history included, with the actions answering each."""
+    chain = programme.programme(engine, everyone=True).chain()
+    recs = programme.recommendations(engine).set_index("recommendation_id")
+    out = []
+    for row in chain.itertuples(index=False):
+        meta = recs.loc[row.recommendation_id]
+        out.append(_clean({
+            "id": row.id, "inspection": row.inspection, "number": row.number, "text": row.text,
+            "actions": list(row.own_refs), "cross_cutting_actions": list(row.cross_refs), "kpis": list(row.kpis),
+            "current": bool(row.current), "authority": meta["authority"], "framework": meta["framework"],
+            "inspection_start": meta["inspection_start"], "body": meta["body"], "timeframe": row.timeframe,
+            "kind": row.kind,
+        }))
+    return out
 
 
-SHOWS: dict[str, Callable[[Engine], list[dict[str, Any]]]] = {
+def show_judgements(engine: Engine, args: argparse.Namespace | None = None) -> list[dict[str, Any]]:
+    return _records(judgements.judgements(engine), {name: name for name in (
+        "authority", "la_code", "inspection_start", "framework", "body", "section", "area", "area_key", "grade",
+        "score")})
+
+
+def show_judgement_grid(engine: Engine, args: argparse.Namespace | None = None) -> list[dict[str, Any]]:
+    """One authority's judgements over time, one row per inspection, section and area."""
+    code = getattr(args, "authority", None) or base.our_authority(engine)
+    return [_clean(row) for row in judgements.judgement_grid_rows(engine, str(code))]
+
+
+SHOWS: dict[str, Callable[[Engine, argparse.Namespace | None], list[dict[str, Any]]]] = {
     "kpis": show_kpis,
     "kpi-values": show_kpi_values,
     "actions": show_actions,
     "recommendations": show_recommendations,
     "judgements": show_judgements,
+    "judgement-grid": show_judgement_grid,
 }
 
 
@@ -241,7 +212,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    records = SHOWS[args.what](engine)
+    records = SHOWS[args.what](engine, args)
     print(render(records, args.format))
     return 0
 
@@ -375,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="print current data")
     p.add_argument("what", choices=sorted(SHOWS))
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--recommendation", help="show actions: only those answering this recommendation id")
+    p.add_argument("--authority", help="show judgement-grid: the 3-digit LA code (default: our authority)")
     p.add_argument("--db", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_show)
 

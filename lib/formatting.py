@@ -1,8 +1,8 @@
-"""Small text formatters shared by the exports, the change lists and the snapshots.
+"""The one display layer: every word, icon, colour, number and date a page, pack or CLI shows.
 
-The same wording as :mod:`lib.ui` (which imports Streamlit and so cannot be used by the
-command line or the board-pack writers): RAG as icon + word, never colour alone; dates as
-"30 Jun 2019"; percentages with a % sign. Pure: no I/O.
+Pages, the board, the packs, what-changed, snapshots and the command line all format through
+here, so a band reads the same everywhere: RAG as icon + word, never colour alone; grades as
+word with score; dates as "30 Jun 2019"; a blank as "—"; percentages with a % sign. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -35,6 +35,13 @@ RAG_COLOURS: dict[str, str] = {
     "blue": "#b9d7f5",
 }
 NEUTRAL_FILL = "#e9ecef"
+BLANK = "—"  # what a missing figure reads as on screen and in packs
+BAND_WORDS: dict[str, str] = {"green": "Green", "amber": "Amber", "red": "Red", "none": NO_RAG}
+BAND_ICONS: dict[str, str] = {"green": RAG_ICONS["green"], "amber": RAG_ICONS["amber"], "red": RAG_ICONS["red"],
+                              "none": BLANK}
+# Ofsted grade fills by score (1 best .. 4 worst), colour-blind-considerate; the word is always shown.
+GRADE_COLOURS: dict[int, str] = {1: "#4dac26", 2: "#b8e186", 3: "#fdb863", 4: "#e66101"}
+RULE_LABELS: dict[str, str] = {"tolerance": "Tolerance", "targeted_improvement": "Targeted improvement"}
 
 
 def is_blank(value: Any) -> bool:
@@ -72,6 +79,44 @@ def rag_text(level: Any, none: str = NO_RAG) -> str:
     return f"{RAG_ICONS.get(level, '')} {vocab.RAG_LABELS.get(level, level)}".strip()
 
 
+def band_heading(band: str) -> str:
+    """A count column's heading: icon + band word ("✔ Green", "— No RAG")."""
+    return f"{BAND_ICONS[band]} {BAND_WORDS[band]}"
+
+
+def grade_text(grade: Any, score: Any) -> str:
+    """A published grade with its score: "Good (2)"; the word alone when ungraded; "" when blank."""
+    word = text(grade)
+    if is_blank(score):
+        return word
+    return f"{word} ({int(score)})" if word else f"Score {int(score)}"
+
+
+def rule_label(rule: Any) -> str:
+    """A RAG rule's name in words ("Targeted improvement")."""
+    return RULE_LABELS.get(text(rule), text(rule).replace("_", " ").capitalize())
+
+
+def polarity_text(polarity: Any) -> str:
+    return vocab.POLARITY_LABELS.get(text(polarity), "Polarity not set")
+
+
+def due_text(due: Any, due_written: Any, overdue: Any = False) -> str:
+    """An action's deadline as shown everywhere: its date (else the plan's words), marked when overdue."""
+    label = format_date(due) or text(due_written) or "No date set"
+    return f"{label} · overdue" if bool(overdue) and not is_blank(overdue) else label
+
+
+def count_text(count: int, singular: str, plural: str | None = None) -> str:
+    """ "1 KPI", "2 KPIs" — never "KPI(s)"."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def or_blank(value: Any) -> str:
+    """Plain text of a cell, or "—" when it is blank."""
+    return text(value) or BLANK
+
+
 def status_word(status: Any) -> str:
     if not isinstance(status, str) or not status:
         return "Not reported"
@@ -91,12 +136,29 @@ def direction_text(direction: Any) -> str:
 
 
 def format_date(value: Any) -> str:
-    """30 Jun 2019 ("" for blanks)."""
+    """30 Jun 2019 ("" for blanks; ISO text is read as a date)."""
     if is_blank(value):
         return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     if isinstance(value, (dt.date, dt.datetime)):
         return f"{value.day} {value:%b %Y}"
     return str(value)
+
+
+def format_datetime(value: Any) -> str:
+    """30 Jun 2019 14:05 ("" for blanks)."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return f"{format_date(value)} {value:%H:%M}" if isinstance(value, dt.datetime) else format_date(value)
 
 
 def format_value(value: Any, unit: Any, decimals: Any = 1) -> str:
@@ -104,6 +166,8 @@ def format_value(value: Any, unit: Any, decimals: Any = 1) -> str:
     if is_blank(value):
         return ""
     places = 1 if is_blank(decimals) else max(0, int(decimals))
+    if unit in ("number", "count") and float(value).is_integer():
+        places = 0  # a count reads 226, never 226.0
     number = f"{float(value):,.{places}f}"
     return f"{number}%" if unit == "percent" else number
 
@@ -127,8 +191,10 @@ def shorten(value: Any, limit: int) -> str:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 
 
-def plain(text: object) -> str:
-    """User text made safe for a Streamlit element that renders Markdown: every Markdown character is
-    escaped (so "**bold**" stays as typed) and links cannot form ("http://x" is shown, never clickable)."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+def plain(value: object) -> str:
+    """User text made safe for a Streamlit element that renders Markdown (labels, captions, messages):
+    every Markdown character is escaped (so "**bold**" stays as typed), links cannot form ("http://x" is
+    shown, never clickable) and a missing value (None, NaN) becomes ""."""
+    raw = "" if value is None or (not isinstance(value, str) and is_blank(value)) else str(value)
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", raw)
     return re.sub(r"(?i)(www)\\\.", "\\1\u2060\\.", escaped)

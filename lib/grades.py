@@ -147,3 +147,17 @@ def normalise_grade(published: object, scale: Scale) -> Grade:
         return nothing
     label = next(lab for s, lab, _ in scale.grades if s == score)
     return Grade(published=text, label=label, score=score)
+
+
+def published_number(scale: Scale, score: int) -> int:
+    """The number a score is printed as on its own scale (annual assessment: score 1 is printed 4)."""
+    for grade_score, _, synonyms in scale.grades:
+        if grade_score == score:
+            digits = [s.strip() for s in synonyms if s.strip().isdigit()]
+            return int(digits[0]) if digits else score
+    return score
+
+
+def label_of(scale: Scale, score: int) -> str | None:
+    """The canonical word of a score on a scale (None when the scale has no such score)."""
+    return next((label for s, label, _ in scale.grades if s == score), None)

@@ -33,6 +33,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from lib import rag
+
 
 class Base(DeclarativeBase):
     pass
@@ -258,8 +260,8 @@ class Kpi(Base):
     unit: Mapped[str] = mapped_column(String(20), default="number")  # vocab.UNITS
     polarity: Mapped[str] = mapped_column(String(10), default="monitor")  # vocab.POLARITIES
     polarity_reported: Mapped[str | None] = mapped_column(String(60))
-    rag_rule: Mapped[str] = mapped_column(String(30), default="tolerance")
-    amber_tolerance: Mapped[float] = mapped_column(Float, default=5.0)  # % of target
+    rag_rule: Mapped[str] = mapped_column(String(30), default=rag.DEFAULT_RULE)
+    amber_tolerance: Mapped[float] = mapped_column(Float, default=rag.DEFAULT_TOLERANCE)  # % of target
     owner: Mapped[str | None] = mapped_column(String(200))
     frequency: Mapped[str | None] = mapped_column(String(20))
     decimals: Mapped[int] = mapped_column(Integer, default=1)

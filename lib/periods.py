@@ -28,6 +28,7 @@ __all__ = [
     "calendar_year",
     "financial_year",
     "month",
+    "parse_benchmark_year",
     "parse_date",
     "parse_due",
     "parse_month_header",
@@ -35,6 +36,7 @@ __all__ = [
     "parse_year_label",
     "quarter",
     "span",
+    "year_label",
 ]
 
 
@@ -77,6 +79,14 @@ def _d_mmm_yyyy(d: date) -> str:
 
 def _fy_label(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def month_before(day: date) -> date:
+    """The same point one month earlier: a month end maps to the previous month end."""
+    prev_end = day.replace(day=1) - timedelta(days=1)
+    if (day + timedelta(days=1)).day == 1:
+        return prev_end
+    return prev_end.replace(day=min(day.day, prev_end.day))
 
 
 def month(year: int, month: int) -> Period:
@@ -521,6 +531,40 @@ def parse_year_label(raw: object, *, hint: str | None = None) -> Period:
         text = text.split(",")[0].strip()
         return parse_period(text, hint=hint)
     return parse_period(raw, hint=hint)
+
+
+def parse_benchmark_year(raw: object, *, value_kinds: frozenset[str] | set[str] | tuple[str, ...] = ()) -> Period:
+    """Read a benchmark's year label in the light of the kinds of period its KPI's values have.
+
+    A benchmark printed beside an academic-year result means an academic year: DfE's "2016"
+    results beside "Academic Year 2015/16" are the 2015/16 academic year, and "2015/16" there is
+    academic too. Otherwise this is parse_year_label ("2014/15" financial, "2016" calendar).
+    Raises PeriodError.
+    """
+    kinds = set(value_kinds)
+    hint = "academic_year" if kinds == {"academic_year"} else None
+    return parse_year_label(raw, hint=hint)
+
+
+def year_label(kind: str, start: date, end: date) -> str:
+    """The year a period speaks for, as a board paper writes it beside a figure.
+
+    Financial and academic years "2015/16", calendar years "2016", snapshots "as at 31 Mar 2018",
+    months "Jun 2019", anything else its first and last month ("Oct 2015 – Sep 2016").
+    """
+    if kind in ("financial_year", "academic_year"):
+        return _fy_label(start.year)
+    if kind == "calendar_year":
+        return str(start.year)
+    if kind == "as_at" or start == end:
+        return f"as at {_d_mmm_yyyy(end)}"
+    if kind == "month":
+        return _mmm_yyyy(start)
+    whole_months = start.day == 1 and end == _month_end(end.year, end.month)
+    fmt = _mmm_yyyy if whole_months else _d_mmm_yyyy
+    if whole_months and (start.year, start.month) == (end.year, end.month):
+        return _mmm_yyyy(start)
+    return f"{fmt(start)} – {fmt(end)}"
 
 
 # --- Due dates ----------------------------------------------------------------------------------

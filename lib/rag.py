@@ -50,6 +50,8 @@ from datetime import date
 from lib import vocab
 
 RULES: tuple[str, ...] = ("tolerance", "targeted_improvement")
+DEFAULT_RULE = "tolerance"
+DEFAULT_TOLERANCE = 5.0  # amber within 5% of the target
 
 _GREEN_AMBER_FROM = 80.0  # "80% or more of targeted improvement achieved"
 _RED_AMBER_FROM = 65.0  # "65-80%"

@@ -19,7 +19,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lib import config, grades
+from lib import config, grades, periods
 from lib.model import (
     Authority,
     Framework,
@@ -279,3 +279,106 @@ def load_all(session: Session) -> None:
     load_neighbours(session)
     session.flush()
     load_ofsted_outcomes(session)
+
+
+# --- LAIT benchmarks: what period and unit each measure's figures are in ----------------------
+
+# LAIT measures that count children on one day (31 March) although LAIT files them by financial
+# or "Annual" year: "2017" is the snapshot at 31 March 2017, not the year before it.
+_LAIT_AS_AT_31_MARCH = frozenset({"LAC"})
+
+
+@lru_cache(maxsize=1)
+def lait_measures() -> dict[str, dict[str, str]]:
+    """The LAIT measures shipped in reference_data/lait_measures.csv, by LAIT code."""
+    return {row["code"]: row for row in _rows("lait_measures.csv")}
+
+
+@lru_cache(maxsize=1)
+def _lait_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for code, row in lait_measures().items():
+        names.setdefault(code.strip().lower(), code)
+        names.setdefault((row.get("measure") or "").strip().lower(), code)
+    names.pop("", None)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _kpi_lait_map() -> dict[str, str]:
+    return {row["kpi_ref"]: row["lait_measure_code"] for row in _rows("kpi_lait_map.csv") if row.get("kpi_ref")}
+
+
+def lait_measure_of_kpi(ref: object) -> str | None:
+    """The LAIT measure that backs a KPI (reference_data/kpi_lait_map.csv), else None."""
+    return _kpi_lait_map().get(str(ref)) if isinstance(ref, str) else None
+
+
+def lait_measure_code(text: object) -> str | None:
+    """The LAIT code of a measure named by its code or its LAIT name (a LAIT benchmark's note), else None."""
+    if not isinstance(text, str):
+        return None
+    return _lait_names().get(text.strip().lower())
+
+
+def unit_of_lait_measure(code: str | None) -> str | None:
+    """The product unit (vocab.UNITS) LAIT's figures for a measure are in, from its axis label and
+    chart title: "% ..." or "(%)" percent, "Rate per 10,000" rate, "Score per pupil" score,
+    "Case Load" number. None when the measure is unknown or its unit cannot be told."""
+    row = lait_measures().get(code or "")
+    if row is None:
+        return None
+    axis = (row.get("y_axis_name") or "").strip().lower()
+    title = (row.get("chart_title") or "").strip().lower()
+    if axis.startswith("%") or "(%)" in title or axis.startswith("percent"):
+        return "percent"
+    if axis.startswith("rate per") or "rate per" in title:
+        return "rate"
+    if "score" in axis or "score" in title:
+        return "score"
+    if axis in ("case load", "caseload", "number", "count"):
+        return "number"
+    return None
+
+
+def lait_unit_label(code: str | None) -> str | None:
+    """LAIT's own words for the unit ("Rate per 100,000 of 10-17 population")."""
+    row = lait_measures().get(code or "")
+    return (row.get("y_axis_name") or "").strip() or None if row else None
+
+
+def lait_period(year: str, year_type: str | None, code: str | None = None) -> periods.Period:
+    """The period a LAIT figure speaks for. LAIT labels every figure with one year:
+
+    - academic-year measures: "2016" is the 2015/16 academic year (results published in 2016);
+    - financial-year measures: "2016" is the year ending 31 March 2016 (2015/16), except
+      snapshots taken on 31 March ("children looked after at 31 March ...", and the "Annual"
+      looked-after rate), which are as at 31 March 2016;
+    - "Annual (end of Sept)" workforce measures: as at 30 September 2016, except turnover,
+      which is the year to 30 September 2016;
+    - calendar-year measures: 1 January to 31 December 2016.
+
+    Raises periods.PeriodError for a label that is not a year.
+    """
+    text = (year or "").strip()
+    if not (len(text) == 4 and text.isdigit()):
+        kind = (year_type or "").lower()
+        hint = "academic_year" if "academic" in kind else "financial_year" if "financial" in kind else None
+        return periods.parse_year_label(text, hint=hint)
+    y = int(text)
+    kind = (year_type or "").strip().lower()
+    row = lait_measures().get(code or "") or {}
+    words = " ".join((row.get("measure") or "", row.get("chart_title") or "")).lower()
+    if "academic" in kind:
+        return periods.academic_year(y - 1)
+    if "end of sept" in kind:
+        if "turnover" in words:
+            return periods.span(dt.date(y - 1, 10, 1), dt.date(y, 9, 30), f"Year to 30 Sep {y}")
+        return periods.as_at(dt.date(y, 9, 30))
+    if code in _LAIT_AS_AT_31_MARCH or "at 31 march" in words:
+        return periods.as_at(dt.date(y, 3, 31))
+    if "financial" in kind:
+        return periods.financial_year(y - 1)
+    if kind == "annual":
+        return periods.as_at(dt.date(y, 3, 31))
+    return periods.calendar_year(y)

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from lib import config, periods, reference, store, values, vocab
+from lib import config, periods, rag, reference, store, values, vocab
 from lib.model import (
     Action,
     ActionRecommendation,
@@ -28,6 +28,7 @@ from lib.model import (
     Kpi,
     KpiValue,
     Objective,
+    Period,
     Plan,
     Recommendation,
     RecommendationKpi,
@@ -215,8 +216,8 @@ def load_kpis(session: Session, rows: list[dict[str, Any]]) -> None:
                 unit=item.get("unit") or "number",
                 polarity=polarity,
                 polarity_reported=_text(item.get("polarity_as_printed")),
-                rag_rule=item.get("rag_rule") or "tolerance",
-                amber_tolerance=float(item.get("amber_tolerance") or 5.0),
+                rag_rule=item.get("rag_rule") or rag.DEFAULT_RULE,
+                amber_tolerance=float(item.get("amber_tolerance") or rag.DEFAULT_TOLERANCE),
                 owner=_text(item.get("owner")),
                 frequency=_text(item.get("frequency")),
                 decimals=int(item.get("decimals") or 0) if item.get("decimals") is not None else 1,
@@ -300,8 +301,20 @@ def load_monthly_values(session: Session, rows: list[dict[str, str]], counter: C
         )
 
 
+def _value_kinds(session: Session, kpi_id: int) -> set[str]:
+    """The kinds of period a KPI's stored values have (its benchmarks are read in their light)."""
+    query = select(Period.kind).distinct().join(KpiValue, KpiValue.period_id == Period.id)
+    return set(session.scalars(query.where(KpiValue.kpi_id == kpi_id)))
+
+
 def load_benchmarks(session: Session, rows: list[dict[str, str]], counter: ChangeCounter) -> None:
-    """Parse the printed benchmarking cells ("England: 548.3 London: 477.9 ... (2014/15, LAIT)")."""
+    """Parse the printed benchmarking cells ("England: 548.3 London: 477.9 ... (2014/15, LAIT)").
+
+    The printed year is read in the light of the KPI's own periods: "(2016, DFE)" beside an
+    "Academic Year 2015/16" result is the 2015/16 academic year, not calendar 2016. A figure
+    filed under another period by an earlier seed (the same cell, comparator and source) is
+    moved to the right one rather than left beside it.
+    """
     kpis = {k.ref: k for k in session.scalars(select(Kpi))}
     cache = PeriodCache(session)
     for row in rows:
@@ -309,33 +322,60 @@ def load_benchmarks(session: Session, rows: list[dict[str, str]], counter: Chang
         if kpi is None:
             continue
         text = row.get("benchmark_text") or ""
+        kinds = _value_kinds(session, kpi.id)
         for bench in values.parse_benchmarks(text):
             if not bench.year_label:
                 continue
             try:
-                period = periods.parse_year_label(bench.year_label)
+                period = periods.parse_benchmark_year(bench.year_label, value_kinds=kinds)
             except periods.PeriodError:
                 continue
+            period_id = cache.id_for(period)
+            source = bench.source or ""
+            stale = session.scalars(
+                select(Benchmark).where(
+                    Benchmark.kpi_id == kpi.id,
+                    Benchmark.comparator == bench.comparator,
+                    Benchmark.source == source,
+                    Benchmark.note == text,
+                    Benchmark.period_id != period_id,
+                )
+            ).all()
+            for old in stale:
+                session.delete(old)
+                counter.note("benchmark", "changed")
+            if stale:
+                session.flush()
             upsert_benchmark(
                 session,
                 kpi_id=kpi.id,
                 comparator=bench.comparator,
-                period_id=cache.id_for(period),
-                source=bench.source or "",
+                period_id=period_id,
+                source=source,
                 values={"value": bench.value, "year_label": bench.year_label, "note": text},
                 counter=counter,
             )
 
 
 def load_lait(session: Session, counter: ChangeCounter) -> None:
-    """LAIT values for the sample KPIs: England, regions and every LA (for quartiles)."""
+    """LAIT values for the sample KPIs: England, regions and every LA (for quartiles).
+
+    Each figure is filed under the period LAIT means by its year (reference.lait_period: "2016"
+    of a financial-year measure is 2015/16, of an academic-year measure the 2015/16 academic
+    year, of a 31 March count the snapshot at 31 March 2016). LAIT rows an earlier seed filed
+    under another period are removed, so a re-seed corrects an old database.
+    """
     kpis = {k.ref: k for k in session.scalars(select(Kpi))}
     known = set(session.scalars(select(Authority.la_code)))
     cache = PeriodCache(session)
-    existing = {
-        (b.kpi_id, b.comparator, b.period_id)
-        for b in session.scalars(select(Benchmark).where(Benchmark.source == "LAIT"))
-    }
+    measure_names = {m.get("measure") for m in reference.lait_measures().values()} - {None, ""}
+    existing: set[tuple[int, str, int]] = set()
+    lait_file_rows: dict[tuple[int, str, int], int] = {}
+    for b in session.scalars(select(Benchmark).where(Benchmark.source == "LAIT")):
+        existing.add((b.kpi_id, b.comparator, b.period_id))
+        if b.note in measure_names:  # a LAIT-file row, not a printed "(2014/15, LAIT)" cell
+            lait_file_rows[(b.kpi_id, b.comparator, b.period_id)] = b.id
+    seen: set[tuple[int, str, int]] = set()
     for row in _csv(config.REFERENCE_DIR / "lait_benchmarks.csv"):
         kpi = kpis.get(row["kpi_ref"])
         if kpi is None or row.get("value") in (None, ""):
@@ -348,28 +388,32 @@ def load_lait(session: Session, counter: ChangeCounter) -> None:
             comparator = "England"
         else:
             comparator = row["area_name"] or row["area_code"]
-        hint = "academic_year" if "academic" in (row.get("year_type") or "").lower() else None
         try:
-            period = periods.parse_year_label(row["year_label"], hint=hint)
+            period = reference.lait_period(row["year_label"], row.get("year_type"), row.get("lait_measure_code"))
         except periods.PeriodError:
             continue
-        period_id = cache.id_for(period)
-        if (kpi.id, comparator, period_id) in existing:
+        key = (kpi.id, comparator, cache.id_for(period))
+        seen.add(key)
+        if key in existing:
             counter.note("benchmark", "unchanged")
             continue
         session.add(
             Benchmark(
                 kpi_id=kpi.id,
                 comparator=comparator,
-                period_id=period_id,
+                period_id=key[2],
                 value=float(row["value"]),
                 year_label=row["year_label"],
                 source="LAIT",
                 note=row.get("lait_measure"),
             )
         )
-        existing.add((kpi.id, comparator, period_id))
+        existing.add(key)
         counter.note("benchmark", "added")
+    stale = sorted(row_id for key, row_id in lait_file_rows.items() if key not in seen)
+    for start in range(0, len(stale), 500):
+        session.execute(delete(Benchmark).where(Benchmark.id.in_(stale[start : start + 500])))
+        counter.changed["benchmark"] = counter.changed.get("benchmark", 0) + len(stale[start : start + 500])
     session.flush()
 
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from lib import store
+from lib import formatting, rag, store
 from lib.model import Authority, Kpi, Setting
-
-RULES = ("tolerance", "targeted_improvement")
 
 
 def set_authority(engine: Engine, la_code: str) -> None:
@@ -45,7 +43,7 @@ def save_kpi_rules(engine: Engine, edited: pd.DataFrame) -> int:
             if kpi is None:
                 continue
             rule = str(row.rag_rule)
-            if rule not in RULES:
+            if rule not in rag.RULES:
                 raise ValueError(f"{row.ref}: unknown RAG rule {rule!r}")
             tolerance = float(row.amber_tolerance)
             if not 0 <= tolerance <= 100:
@@ -54,3 +52,23 @@ def save_kpi_rules(engine: Engine, edited: pd.DataFrame) -> int:
                 kpi.rag_rule, kpi.amber_tolerance = rule, tolerance
                 changed += 1
     return changed
+
+
+RULES_TABLE = {"ref": "Ref", "rag_rule": "RAG rule", "amber_tolerance": "Amber tolerance (%)", "polarity": "Polarity",
+               "name": "KPI"}
+
+
+def rules_table(engine: Engine) -> pd.DataFrame:
+    """Each KPI's rule as the Settings page edits it: words, never codes."""
+    rules = kpi_rules(engine)
+    rules["rag_rule"] = rules["rag_rule"].map(formatting.rule_label)
+    rules["polarity"] = rules["polarity"].map(formatting.polarity_text)
+    return rules[list(RULES_TABLE)].rename(columns=RULES_TABLE)
+
+
+def save_rules_table(engine: Engine, edited: pd.DataFrame) -> int:
+    """Save the Settings page's edited table (rule words back to rule names)."""
+    by_label = {formatting.rule_label(rule): rule for rule in rag.RULES}
+    raw = edited.rename(columns={v: k for k, v in RULES_TABLE.items()})
+    raw["rag_rule"] = [by_label.get(str(r), str(r)) for r in raw["rag_rule"]]
+    return save_kpi_rules(engine, raw)

@@ -25,11 +25,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from lib import changes, formatting, queries, store
+from lib import changes, formatting, store
 from lib.model import BoardSnapshot
+from lib.read import attention as attention_model
+from lib.read import authorities, base, benchmarks, judgements, kpis, programme
 
 PAYLOAD_VERSION = 1
-FRAMES = ("actions", "kpis", "judgements", "chain")
+FRAMES = ("actions", "kpis", "judgements", "chain", "benchmarks")
 
 
 class SnapshotError(RuntimeError):
@@ -50,6 +52,7 @@ class Snapshot:
     kpis: pd.DataFrame
     judgements: pd.DataFrame
     chain: pd.DataFrame
+    benchmarks: pd.DataFrame = field(default_factory=pd.DataFrame)  # the scorecard's benchmark summary as shown
     attention: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
@@ -172,20 +175,23 @@ def _unpack(data: bytes) -> dict[str, Any]:
 
 def capture(engine: Engine, as_at: dt.date | None = None) -> dict[str, Any]:
     """The frames the board sees now, as the snapshot payload (not yet stored)."""
-    as_at = as_at or queries.as_at_date(engine)
-    la = queries.our_authority(engine)
-    attention = queries.attention(engine, as_at)
+    prog = programme.programme(engine, as_at)
+    as_at, la = prog.as_at, prog.la_code
+    latest = kpis.latest_kpis(engine, la)
+    attention = attention_model.attention(prog, latest, programme.action_updates(engine))
+    judged, _later = judgements.latest_judgement(engine, la, as_at)
     return {
         "version": PAYLOAD_VERSION,
         "as_at": as_at.isoformat(),
         "la_code": la,
-        "authority": queries.authority_name(engine, la),
+        "authority": authorities.authority_name(engine, la),
         "schema": store.head_revision(),
         "frames": {
-            "actions": encode_frame(queries.actions(engine, as_at)),
-            "kpis": encode_frame(queries.latest_kpis(engine, la)),
-            "judgements": encode_frame(queries.latest_judgements(engine, la)),
-            "chain": encode_frame(queries.chain(engine, la)),
+            "actions": encode_frame(prog.current_actions),
+            "kpis": encode_frame(latest),
+            "judgements": encode_frame(judged),
+            "chain": encode_frame(prog.chain()),
+            "benchmarks": encode_frame(benchmarks.summary(engine, la, latest)),
         },
         "attention": {name: encode_frame(df) for name, df in attention.items()},
     }
@@ -236,12 +242,15 @@ def load_snapshot(engine: Engine, snapshot_id: int) -> Snapshot:
             raise SnapshotError(f"board snapshot {snapshot_id} is damaged: its checksum does not match")
         meta = (row.id, row.meeting_date, row.title, row.created_at, row.created_by)
     payload = _unpack(data)
-    frames = {name: decode_frame(payload["frames"][name]) for name in FRAMES}
+    # A snapshot marked before a frame existed (benchmarks) reopens with that frame empty.
+    frames = {name: decode_frame(payload["frames"][name]) if name in payload["frames"] else pd.DataFrame()
+              for name in FRAMES}
     return Snapshot(
         id=int(meta[0]), meeting_date=meta[1], title=meta[2], created_at=meta[3], created_by=meta[4],
         as_at=dt.date.fromisoformat(payload["as_at"]), la_code=str(payload["la_code"]),
         authority=str(payload["authority"]),
         actions=frames["actions"], kpis=frames["kpis"], judgements=frames["judgements"], chain=frames["chain"],
+        benchmarks=frames["benchmarks"],
         attention={name: decode_frame(f) for name, f in payload.get("attention", {}).items()},
     )
 
@@ -254,15 +263,15 @@ def compare_with_today(engine: Engine, snapshot_id: int) -> changes.Changes:
     snapshot's as-at date, and the uploads made after it was marked.
     """
     snap = load_snapshot(engine, snapshot_id)
-    as_at = queries.as_at_date(engine)
+    as_at = base.as_at_date(engine)
     return changes.compare_frames(
         engine,
         since=snap.as_at,
         as_at=max(as_at, snap.as_at),
         before_actions=snap.actions,
-        after_actions=queries.actions(engine, as_at),
+        after_actions=programme.programme(engine, as_at, snap.la_code).current_actions,
         before_kpis=snap.kpis,
-        after_kpis=queries.latest_kpis(engine, snap.la_code),
+        after_kpis=kpis.latest_kpis(engine, snap.la_code),
         la_code=snap.la_code,
         commentary_until=None,
         uploads=changes.uploads_after(engine, after=snap.created_at),

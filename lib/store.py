@@ -10,6 +10,7 @@ SQLite takes the write lock up front (``BEGIN IMMEDIATE``) and waits for it
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -19,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -130,6 +131,7 @@ def write(engine: Engine) -> Iterator[Session]:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
             yield session
             session.flush()
+            _bump_revision(conn)
             conn.commit()
         except BaseException:
             session.rollback()
@@ -137,6 +139,25 @@ def write(engine: Engine) -> Iterator[Session]:
             raise
         finally:
             session.close()
+
+
+REVISION_KEY = "data_revision"
+
+
+def _bump_revision(conn: Any) -> None:
+    """Give the data a new revision inside the write's own transaction: every committed write, settings
+    included, changes it, so every server process sharing the database re-reads on its next rerun."""
+    token = uuid.uuid4().hex
+    updated = conn.execute(text("UPDATE setting SET value = :v WHERE key = :k"), {"v": token, "k": REVISION_KEY})
+    if not updated.rowcount:
+        conn.execute(text("INSERT INTO setting (key, value) VALUES (:k, :v)"), {"v": token, "k": REVISION_KEY})
+
+
+def data_revision(engine: Engine) -> str:
+    """The stored data revision ("0" before the first write)."""
+    with engine.connect() as conn:
+        value = conn.execute(text("SELECT value FROM setting WHERE key = :k"), {"k": REVISION_KEY}).scalar()
+    return str(value) if value else "0"
 
 
 @contextmanager

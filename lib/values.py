@@ -33,6 +33,7 @@ __all__ = [
     "parse_value",
     "percent_scale_suspect",
     "ref_is_annual",
+    "split_leads",
     "split_people",
 ]
 
@@ -545,7 +546,19 @@ _PEOPLE_SPLIT_RE = re.compile(r"\s*(?:\n|;|/|&|\+|,|\band\b|•|·|▪|◦)\s*",
 _BULLET_RE = re.compile(r"^(?:[-*–—•·▪◦]+|[0-9]{1,2}[.)]|[a-z][.)])\s+", re.IGNORECASE)
 
 
-def split_people(raw: object) -> list[str]:
+_LEADS_SPLIT_RE = re.compile(r"\s*(?:\n|;|/|&|\+|•|·|▪|◦)\s*")
+
+
+def split_leads(raw: object) -> list[str]:
+    """The people (or roles) of a lead-officer cell for filtering: split only where a cell joins leads.
+
+    Unlike :func:`split_people` it keeps "and" and commas, which belong to role titles
+    ("Operational Director Corporate Parenting, Permanence and Transitions").
+    """
+    return split_people(raw, _LEADS_SPLIT_RE)
+
+
+def split_people(raw: object, separators: re.Pattern[str] | None = None) -> list[str]:
     """Split a lead-officer cell into names or roles; never raises.
 
     Separators: newline, ";", "/", "&", "+", ",", "and", and bullets. A role prefix stays with
@@ -559,7 +572,7 @@ def split_people(raw: object) -> list[str]:
         return []
     people: list[str] = []
     seen: set[str] = set()
-    for part in _PEOPLE_SPLIT_RE.split(text):
+    for part in (separators or _PEOPLE_SPLIT_RE).split(text):
         name = _BULLET_RE.sub("", part.strip()).strip(" -–—.:")
         if not name or not any(ch.isalnum() for ch in name) or name.lower() in seen:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import colorsys
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -115,11 +116,29 @@ def normalise_rag(raw: object) -> str | None:
     return None
 
 
-def rag_band(level: str | None) -> str | None:
-    """Collapse a reported level to green / amber / red (None stays None)."""
-    if level is None:
+def rag_band(level: object) -> str | None:
+    """Collapse a reported level to green / amber / red (None, NaN and unknown words stay None)."""
+    if not isinstance(level, str):
         return None
     return _LEVEL_TO_BAND.get(level)
+
+
+BAND_ORDER: tuple[str, ...] = ("red", "amber", "green")  # worst first
+COUNT_BANDS: tuple[str, ...] = ("green", "amber", "red", "none")  # the order counts are shown in
+
+
+def worst_band(levels: Iterable[object]) -> str | None:
+    """The worst band among RAG levels (red, then amber, then green); None when none has a RAG."""
+    bands = {rag_band(level) for level in levels}
+    return next((b for b in BAND_ORDER if b in bands), None)
+
+
+def rag_counts(levels: Iterable[object]) -> dict[str, int]:
+    """How many levels fall in each band, plus "none" for no RAG: the counts every screen and pack shows."""
+    counts = dict.fromkeys(COUNT_BANDS, 0)
+    for level in levels:
+        counts[rag_band(level) or "none"] += 1
+    return counts
 
 
 # --- Action status -----------------------------------------------------------

@@ -2,91 +2,106 @@
 
 import streamlit as st
 
-from lib import queries, ui, vocab
+from lib import formatting, tables, vocab
+from lib.formatting import plain
+from lib.ui import loaders, setup, widgets
 
-eng = ui.page_setup("Action plan")
-url, version = ui.db_url(), ui.data_version(eng)
-ctx = ui.load_context(url, version)
-st.title("Action plan")
-st.caption(f"As at {ui.format_date(ctx['as_at'])}")
+eng = setup.page_setup("Action plan")
+url, version = setup.db_url(), setup.data_version(eng)
+ctx = loaders.load_context(url, version)
+st.title("Action plan", anchor=False)
+st.caption(f"As at {formatting.format_date(ctx['as_at'])}")
 
-acts = ui.load_actions(url, version)
+prog = loaders.load_programme(url, version)
+acts = prog.actions
 if acts.empty:
-    ui.empty_state("No actions yet — upload an action-plan return on the Upload page.")
+    widgets.empty_state("No actions yet — upload an action-plan return on the Upload page.")
     st.stop()
 
-state = ui.filters_from_url(
+state = setup.filters_from_url(
     {"plan": "list", "rec": "list", "lead": "list", "objective": "list", "rag": "list", "status": "list",
-     "overdue": "bool", "q": "str"}
+     "overdue": "bool", "q": "str", "action": "str"}
 )
-rec_options = sorted({r for recs in acts["recommendations"] for r in recs}, key=ui.natural_key)
-lead_options = sorted(acts["lead_officer"].dropna().unique())
-c1, c2, c3, c4 = st.columns([1.1, 2.2, 1.2, 0.9], vertical_alignment="bottom")
-recs = c1.multiselect("Recommendation", rec_options, default=ui.valid(state["rec"], rec_options), key="f_rec")
-leads = c2.multiselect("Lead officer", lead_options, default=ui.valid(state["lead"], lead_options), key="f_lead")
-rags = c3.multiselect(
-    "RAG", ["green", "amber", "red", "none"], default=ui.valid(state["rag"], ["green", "amber", "red", "none"]),
-    key="f_rag", format_func=lambda r: ui.rag_text(r) if r != "none" else "Not reported",
-)
+plan_options = acts["plan"].drop_duplicates().tolist()
+plan_default = setup.valid(state["plan"], plan_options) or list(prog.current_plans)
+wanted_action = acts[acts["key"] == state["action"]]
+if len(wanted_action) and wanted_action.iloc[0]["plan"] not in plan_default:
+    plan_default.append(wanted_action.iloc[0]["plan"])  # a deep link to a history plan's action opens it
+# "?rec=10" (a number of the current programme) is read as that recommendation's id.
+rec_ids = prog.recommendations["id"].tolist()
+rec_state = [rec["id"] for r in state["rec"] if (rec := prog.find_recommendation(r)) is not None]
+if rec_state and not state["plan"]:
+    plan_default = plan_options  # a recommendation's actions live in the plan answering its inspection
+
+c1, c2, c3, c4 = st.columns([2.0, 2.0, 1.2, 0.9], vertical_alignment="bottom")
+recs = c1.multiselect("Recommendation", rec_ids, default=setup.valid(rec_state, rec_ids), key="f_rec",
+                      help="Its own actions and the cross-cutting actions answering every recommendation")
+lead_options = prog.lead_options()
+leads = c2.multiselect("Lead officer", lead_options, default=setup.valid(state["lead"], lead_options), key="f_lead",
+                       help="Actions led jointly count for each of their leads")
+band_options = ["green", "amber", "red", "none"]
+rags = c3.multiselect("RAG", band_options, default=setup.valid(state["rag"], band_options), key="f_rag",
+                      format_func=lambda r: formatting.rag_text(r if r != "none" else None, "Not reported"))
 overdue = c4.toggle("Overdue only", value=state["overdue"], key="f_overdue")
 more_open = bool(state["plan"] or state["objective"] or state["status"] or state["q"])
 with st.expander("More filters: plan, objective, status, text", expanded=more_open):
     m1, m2, m3, m4 = st.columns(4)
-    plans = m1.multiselect("Plan", sorted(acts["plan"].unique()), default=ui.valid(state["plan"], acts["plan"].unique()),
-                           key="f_plan")
-    objectives = m2.multiselect(
-        "Objective", sorted(acts["objective"].dropna().unique()),
-        default=ui.valid(state["objective"], acts["objective"].dropna().unique()), key="f_objective",
+    plans = m1.multiselect(
+        "Plan", plan_options, default=plan_default, key="f_plan",
+        format_func=lambda p: p if p in prog.current_plans else f"{p} (history)",
+        help="The current programme's plans are chosen to start with; older plans are history",
     )
-    statuses = m3.multiselect(
-        "Status", list(vocab.STATUSES), default=ui.valid(state["status"], vocab.STATUSES), key="f_status",
-        format_func=lambda s: vocab.STATUS_LABELS[s],
-    )
+    objective_options = sorted(acts["objective"].dropna().unique())
+    objectives = m2.multiselect("Objective", objective_options, default=setup.valid(state["objective"],
+                                                                                    objective_options),
+                                key="f_objective")
+    statuses = m3.multiselect("Status", list(vocab.STATUSES), default=setup.valid(state["status"], vocab.STATUSES),
+                              key="f_status", format_func=formatting.status_word)
     search = m4.text_input("Search text", value=state["q"], key="f_q")
 
-ui.filters_to_url(
-    {"plan": plans, "rec": recs, "lead": leads, "objective": objectives, "rag": rags, "status": statuses,
-     "overdue": overdue, "q": search}
+setup.filters_to_url(
+    {"plan": plans if plans != list(prog.current_plans) else [], "rec": recs, "lead": leads,
+     "objective": objectives, "rag": rags, "status": statuses, "overdue": overdue, "q": search}
 )
-shown = queries.action_filter(
-    acts, plans=plans, recommendations=recs, leads=leads, objectives=objectives, rags=rags,
-    statuses=statuses, overdue_only=overdue, search=search,
-)
-st.write(f"{len(shown)} of {len(acts)} actions")
-table = ui.action_table(shown)
+shown = prog.filter_actions(plans=plans, recommendations=recs, leads=leads, objectives=objectives, rags=rags,
+                            statuses=statuses, overdue_only=overdue, search=search)
+st.write(f"{len(shown)} of {formatting.count_text(len(acts), 'action')}")
+table = tables.action_table(shown)
 event = st.dataframe(
-    ui.style_rag(table, {"RAG": "_rag_level"}) if len(table) <= 500 else table.drop(columns=["_rag_level"]),
-    hide_index=True,
-    width="stretch",
-    on_select="rerun",
-    selection_mode="single-row",
-    key="action_table",
-    column_config=ui.ACTION_COLUMNS,
+    widgets.style_rag(table, {"RAG": "_rag_level"}) if len(table) <= 500 else table.drop(columns=["_rag_level"]),
+    hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="action_table",
+    column_config=widgets.ACTION_COLUMNS,
 )
 
-selected = ui.selected_row(event, shown, url_key="action", key_of=lambda r: f"{r['plan']}:{r['ref']}")
+selected = setup.selected_row(event, shown, url_key="action", key_of=lambda r: r["key"])
 if selected is None:
     st.caption("Select a row to see the action's monthly updates and commentary.")
 else:
-    st.header(f"{selected['ref']} · {selected['title']}")
-    st.caption(f"Latest update: {selected['latest_commentary'] or 'none yet'}")
+    st.header(plain(f"{selected['ref']} · {selected['title']}"), anchor=False)
+    plan_word = "current programme" if selected["plan"] in prog.current_plans else "history"
+    st.caption(plain(f"{selected['plan']} ({plan_word}) · {formatting.text(selected['plan_title'])}"))
     c1, c2, c3 = st.columns(3)
-    c1.write(f"**Lead officer:** {selected['lead_officer'] or 'not recorded'}")
-    c2.write(f"**Due:** {ui.format_date(selected['due']) or selected['due_text'] or 'not set'}")
-    c3.write(f"**Recommendations:** {', '.join(selected['recommendations']) or 'none linked'}")
-    if selected["description"]:
+    c1.markdown("**Lead officer**")
+    c1.text(formatting.text(selected["lead_officer"]) or "Not recorded")
+    c2.markdown("**Due**")
+    c2.text(formatting.due_text(selected["due"], selected["due_text"], selected["overdue"]))
+    c3.markdown("**Recommendations**")
+    c3.text(", ".join(selected["recommendations"]) or "None linked")
+    st.markdown("**Latest update**")
+    st.text(formatting.text(selected["latest_commentary"]) or "None yet")
+    if formatting.text(selected["description"]):
         with st.expander("Action text", expanded=False):
             st.text(selected["description"])
-    if selected["success_measures"]:
+    if formatting.text(selected["success_measures"]):
         with st.expander("Success measures and milestones", expanded=False):
             st.text(selected["success_measures"])
-    history = ui.load_updates(url, version, int(selected["action_id"]))
+    history = loaders.load_updates(url, version, int(selected["action_id"]))
     if history.empty:
         st.caption("No monthly updates recorded for this action yet.")
     else:
-        st.dataframe(ui.update_table(history), hide_index=True, width="stretch",
-                     column_config=ui.UPDATE_COLUMNS)
+        st.dataframe(tables.update_table(history), hide_index=True, width="stretch",
+                     column_config=widgets.UPDATE_COLUMNS)
 
 with st.expander("Board pack of this filtered view", icon=":material/download:"):
     st.caption("PowerPoint, PDF and Excel packs restricted to the lead officers and recommendations chosen above.")
-    ui.pack_downloads(url, version, since=None, key="actions", leads=leads, recs=recs)
+    widgets.pack_downloads(url, version, since=None, key="actions", leads=leads, recs=recs)

@@ -2,28 +2,31 @@
 
 import streamlit as st
 
-from lib import ui
+from lib import formatting, tables
+from lib.formatting import plain
+from lib.ui import loaders, setup, widgets
 
-eng = ui.page_setup("Board meeting")
-url, version = ui.db_url(), ui.data_version(eng)
-ctx = ui.load_context(url, version)
-ui.presentation_css()
+eng = setup.page_setup("Board meeting")
+url, version = setup.db_url(), setup.data_version(eng)
+ctx = loaders.load_context(url, version)
+setup.presentation_css()
 
-steps = ui.load_agenda(url, version)
+steps = loaders.load_agenda(url, version)
 if not steps:
-    ui.empty_state("Nothing to present yet — load returns first.")
+    widgets.empty_state("Nothing to present yet — load returns first.")
     st.stop()
 
-index = ui.agenda_index(len(steps))
+index = setup.agenda_index(len(steps))
 step = steps[index]
 top = st.columns([4.2, 1.5, 1.4, 2.2], vertical_alignment="center")
-top[0].caption(f"{ctx['authority']} · as at {ui.format_date(ctx['as_at'])} · step {index + 1} of {len(steps)}")
+top[0].caption(plain(f"{ctx['authority']} · as at {formatting.format_date(ctx['as_at'])} · "
+                     f"step {index + 1} of {len(steps)}"))
 top[1].button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=index == 0,
-              on_click=ui.agenda_move, args=(-1, len(steps)), key="agenda_prev")
+              on_click=setup.agenda_move, args=(-1, len(steps)), key="agenda_prev")
 top[2].button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=index == len(steps) - 1,
-              on_click=ui.agenda_move, args=(1, len(steps)), key="agenda_next", type="primary")
-top[3].toggle("Presentation mode", value=ui.presenting(), key="present_toggle", on_change=ui.toggle_presenting)
+              on_click=setup.agenda_move, args=(1, len(steps)), key="agenda_next", type="primary")
+top[3].toggle("Presentation mode", value=setup.presenting(), key="present_toggle", on_change=setup.toggle_presenting)
 
-st.title(ui.md(step.title), anchor=False)
-ui.render_step(step)
-st.progress((index + 1) / len(steps), text=" → ".join(ui.agenda_outline(steps, index)))
+st.title(plain(step.title), anchor=False)
+widgets.render_step(step)
+st.progress((index + 1) / len(steps), text=" → ".join(tables.agenda_outline(steps, index)))

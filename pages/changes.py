@@ -4,17 +4,20 @@ import datetime as dt
 
 import streamlit as st
 
-from lib import ui
+from lib import formatting, tables
+from lib.formatting import plain
+from lib.periods import month_before
+from lib.ui import loaders, setup, widgets
 
-eng = ui.page_setup("Since last board")
-url, version = ui.db_url(), ui.data_version(eng)
-ctx = ui.load_context(url, version)
-st.title("Since last board")
-st.caption(f"{ctx['authority']} · as at {ui.format_date(ctx['as_at'])}")
+eng = setup.page_setup("Since last board")
+url, version = setup.db_url(), setup.data_version(eng)
+ctx = loaders.load_context(url, version)
+st.title("Since last board", anchor=False)
+st.caption(plain(f"{ctx['authority']} · as at {formatting.format_date(ctx['as_at'])}"))
 
-snaps = ui.load_snapshots(url, version)
+snaps = loaders.load_snapshots(url, version)
 bases = ["A board meeting (snapshot)", "A date", "An upload"] if not snaps.empty else ["A date", "An upload"]
-state = ui.filters_from_url({"since": "str", "snapshot": "str"})
+state = setup.filters_from_url({"since": "str", "snapshot": "str"})
 c1, c2 = st.columns([1, 2])
 basis = c1.radio("Compare with", bases, key="ch_basis", horizontal=False)
 since: dt.date | None = None
@@ -23,34 +26,34 @@ if basis == "A board meeting (snapshot)":
     ids = snaps["id"].tolist()
     wanted = int(state["snapshot"]) if state["snapshot"].isdigit() and int(state["snapshot"]) in ids else ids[0]
     chosen = c2.selectbox("Board meeting", ids, index=ids.index(wanted), key="ch_snapshot",
-                          format_func=lambda i: ui.snapshot_label(snaps, i))
-    ui.filters_to_url({"snapshot": str(chosen), "since": ""})
-    changes = ui.load_snapshot_changes(url, version, int(chosen))
+                          format_func=lambda i: tables.snapshot_label(snaps, i))
+    setup.filters_to_url({"snapshot": str(chosen), "since": ""})
+    changes = loaders.load_snapshot_changes(url, version, int(chosen))
     since = changes.since
 elif basis == "A date":
-    default = ui.parse_iso(state["since"]) or ui.month_before(ctx["as_at"])
+    default = tables.parse_iso(state["since"]) or month_before(ctx["as_at"])
     since = c2.date_input("Changes after", value=default, format="DD/MM/YYYY", key="ch_since")
-    ui.filters_to_url({"since": since.isoformat(), "snapshot": ""})
-    changes = ui.load_changes(url, version, since)
+    setup.filters_to_url({"since": since.isoformat(), "snapshot": ""})
+    changes = loaders.load_changes(url, version, since)
 else:
-    uploads = ui.upload_history(url, version)
-    imported = uploads[uploads["Outcome"] == "imported"]
+    uploads = loaders.load_upload_history(url, version)
+    imported = uploads[uploads["Outcome"] == "Imported"]
     if imported.empty:
-        ui.empty_state("No imported uploads yet — compare with a date instead.")
+        widgets.empty_state("No imported uploads yet — compare with a date instead.")
     else:
         ids = imported["Upload"].tolist()
         chosen_upload = c2.selectbox("Changes since upload", ids, key="ch_upload",
-                                     format_func=lambda i: ui.upload_label(imported, i))
-        changes = ui.load_upload_changes(url, version, int(chosen_upload))
+                                     format_func=lambda i: tables.upload_label(imported, i))
+        changes = loaders.load_upload_changes(url, version, int(chosen_upload))
         since = changes.since
 
 if changes is not None:
-    st.info(changes.headline(), icon=":material/compare_arrows:")
-    ui.show_changes(changes)
+    st.info(plain(changes.headline()), icon=":material/compare_arrows:")
+    widgets.show_changes(changes)
 
 st.header("Board pack", anchor=False)
 st.caption("PowerPoint, PDF and Excel packs of the current data, with what changed since the date above.")
-ui.pack_downloads(url, version, since=since, key="changes")
+widgets.pack_downloads(url, version, since=since, key="changes")
 
 st.header("Mark a board meeting", anchor=False)
 with st.form("mark_board", border=True):
@@ -60,11 +63,11 @@ with st.form("mark_board", border=True):
     st.caption("Freezes what the dashboard shows now, so it can be reopened exactly as presented and compared "
                "with later data. Later uploads never change a snapshot.")
     if st.form_submit_button("Mark this board meeting", type="primary"):
-        snapshot_id = ui.mark_board(url, meeting, title)
-        st.success(f"Snapshot {snapshot_id} saved: {ui.md(title)} on {ui.format_date(meeting)}.")
+        snapshot_id = widgets.mark_board(url, meeting, title)
+        st.success(f"Snapshot {snapshot_id} saved: {plain(title)} on {formatting.format_date(meeting)}.")
 
 if not snaps.empty:
     st.header("Reopen a snapshot as presented", anchor=False)
     ids = snaps["id"].tolist()
-    pick = st.selectbox("Snapshot", ids, key="ch_reopen", format_func=lambda i: ui.snapshot_label(snaps, i))
-    ui.show_snapshot(url, version, int(pick))
+    pick = st.selectbox("Snapshot", ids, key="ch_reopen", format_func=lambda i: tables.snapshot_label(snaps, i))
+    widgets.show_snapshot(url, version, int(pick))

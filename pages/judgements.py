@@ -2,64 +2,65 @@
 
 import streamlit as st
 
-from lib import charts, queries, ui
+from lib import charts, formatting
+from lib.formatting import plain
+from lib.read import judgements
+from lib.ui import loaders, setup, widgets
 
-eng = ui.page_setup("Ofsted judgements")
-url, version = ui.db_url(), ui.data_version(eng)
-ctx = ui.load_context(url, version)
-st.title("Ofsted judgements")
+eng = setup.page_setup("Ofsted judgements")
+url, version = setup.db_url(), setup.data_version(eng)
+ctx = loaders.load_context(url, version)
+st.title("Ofsted judgements", anchor=False)
 
-authorities = ui.load_authorities(url, version)
+authorities = loaders.load_authorities(url, version)
 if authorities.empty:
-    ui.empty_state("No authorities loaded — run `python -m lib.cli seed` to load the reference data.")
+    widgets.empty_state("No authorities loaded — run python -m lib.cli seed to load the reference data.")
     st.stop()
 
-names = authorities["name"].tolist()
+names = dict(zip(authorities["la_code"], authorities["name"], strict=True))
 codes = authorities["la_code"].tolist()
-state = ui.filters_from_url({"la": "str"})
+state = setup.filters_from_url({"la": "str"})
 current = state["la"] if state["la"] in codes else ctx["la_code"]
-chosen = st.selectbox(
-    "Authority", codes, index=codes.index(current) if current in codes else 0,
-    format_func=lambda c: names[codes.index(c)], key="j_la",
-)
-ui.filters_to_url({"la": chosen})
+chosen = st.selectbox("Authority", codes, index=codes.index(current) if current in codes else 0,
+                      format_func=lambda c: names[c], key="j_la")
+setup.filters_to_url({"la": chosen})
 
 over_time, across = st.tabs(["Over time", "Beside neighbours and England"])
 with over_time:
-    history = ui.load_judgements(url, version, (chosen,))
-    events = ui.load_inspections(url, version, (chosen,))
+    history = loaders.load_judgements(url, version, (chosen,))
+    events = loaders.load_inspections(url, version, (chosen,))
     if events.empty:
-        ui.empty_state("No inspections recorded for this authority.")
+        widgets.empty_state("No inspections recorded for this authority.")
     else:
-        grid = queries.judgement_grid(history, events)
-        st.caption(
-            "Rows are judgement areas matched across frameworks (2009-12, SIF, ILACS) by the crosswalk; "
-            "columns are inspections, newest first. Grades are words with the framework's 1-4 score."
-        )
-        st.dataframe(
-            ui.style_grades(grid), hide_index=True, width="stretch",
-        )
+        grid = judgements.judgement_grid(history, events)
+        st.caption("Rows are judgement areas matched across frameworks (2009–12, SIF, ILACS) by the crosswalk; "
+                   "columns are inspections, newest first. Grades are the published words with their 1–4 score.")
+        if grid.empty:
+            st.caption("No graded judgement recorded for this authority.")
+        else:
+            st.dataframe(widgets.style_grades(grid.replace("", formatting.BLANK)), hide_index=True, width="stretch")
+        for note in judgements.scale_notes(history):
+            st.caption(plain(note))
         ungraded = events[~events["graded"].astype(bool)]
         if not ungraded.empty:
             st.markdown("**Ungraded visits**")
-            recs = ui.load_recommendations(url, version, chosen)
+            prog = loaders.load_programme(url, version)
+            recs = prog.recommendations
             for row in ungraded.itertuples():
-                st.markdown(f"**{row.framework_label} · {ui.format_date(row.start_date) or 'date unknown'}**"
-                            + (f" · {ui.md(row.note)}" if row.note else ""))
-                areas = recs[(recs["inspection_id"] == row.inspection_id)]
-                for area in areas.itertuples():
+                st.markdown(plain(f"{row.inspection_label} · {formatting.format_date(row.start_date) or 'date not published'}"))
+                if formatting.text(row.title):
+                    st.text(row.title)
+                for area in recs[recs["inspection_id"] == row.inspection_id].itertuples():
                     st.text(f"• {area.text}")
 with across:
-    comparison = ui.load_comparison(url, version, chosen)
+    comparison = loaders.load_comparison(url, version, chosen)
     if comparison.empty:
-        ui.empty_state("No ILACS judgements recorded for this authority yet.")
+        widgets.empty_state("No ILACS judgements recorded for this authority yet.")
     else:
-        st.caption(
-            "Latest ILACS judgements of the authority, its statistical neighbours (2021 set), "
-            "its region and England (shares of authorities at each grade)."
-        )
-        st.dataframe(ui.style_grades(comparison), hide_index=True, width="stretch")
-        national = ui.load_national(url, version)
+        st.caption("Latest ILACS judgements of the authority, its statistical neighbours (the latest published set "
+                   "that includes it), its region and England (shares of current authorities judged good or better).")
+        st.dataframe(widgets.style_grades(comparison), hide_index=True, width="stretch")
+        national = loaders.load_national(url, version)
         st.markdown("**National spread of the latest judgements**")
         st.altair_chart(charts.grade_distribution(national), width="stretch")
-        st.dataframe(queries.grade_share_table(national), hide_index=True, width="stretch")
+        st.dataframe(judgements.grade_share_table(national), hide_index=True, width="stretch")

@@ -2,56 +2,57 @@
 
 import streamlit as st
 
-from lib import queries, ui
+from lib import formatting, tables
+from lib.formatting import plain
+from lib.ui import loaders, setup, widgets
 
-eng = ui.page_setup("Recommendations")
-url, version = ui.db_url(), ui.data_version(eng)
-ctx = ui.load_context(url, version)
-st.title("Recommendations")
+eng = setup.page_setup("Recommendations")
+url, version = setup.db_url(), setup.data_version(eng)
+ctx = loaders.load_context(url, version)
+st.title("Recommendations", anchor=False)
 st.caption("Each recommendation with the actions that answer it and the KPIs that evidence it")
 
-chain = ui.load_chain(url, version, ctx["la_code"])
+prog = loaders.load_programme(url, version)
+chain = prog.chain()
 if chain.empty:
-    ui.empty_state("No recommendations recorded yet — they arrive with an inspection or an action-plan return.")
+    widgets.empty_state("No recommendations recorded yet — they arrive with an inspection or an action-plan return.")
     st.stop()
 
-inspections = chain["inspection"].unique().tolist()
-state = ui.filters_from_url({"inspection": "str", "gaps": "bool"})
-busiest = chain.groupby("inspection")["action_count"].sum().idxmax()
-default_index = inspections.index(state["inspection"] if state["inspection"] in inspections else busiest)
+inspections = chain["inspection"].drop_duplicates().tolist()
+current = chain[chain["current"]]["inspection"].drop_duplicates().tolist()
+state = setup.filters_from_url({"inspection": "str", "gaps": "bool"})
+wanted = state["inspection"] if state["inspection"] in inspections else (current[0] if current else inspections[-1])
 c1, c2 = st.columns([3, 1])
-chosen = c1.selectbox("Inspection", inspections, index=default_index, key="r_inspection")
+chosen = c1.selectbox("Inspection", inspections, index=inspections.index(wanted), key="r_inspection",
+                      format_func=lambda i: i + (" (current programme)" if i in current else ""))
 gaps_only = c2.toggle("Only gaps", value=state["gaps"], key="r_gaps",
                       help="Recommendations with no action answering them or no KPI evidencing them")
-ui.filters_to_url({"inspection": chosen, "gaps": gaps_only})
+setup.filters_to_url({"inspection": chosen, "gaps": gaps_only})
 
-shown = queries.chain_filter(chain, inspection=chosen, gaps_only=gaps_only)
-no_action = int((shown["action_count"] == 0).sum())
-no_evidence = int((shown["kpi_count"] == 0).sum())
+shown = chain[chain["inspection"] == chosen]
+if gaps_only:
+    shown = shown[(shown["action_count"] == 0) | (shown["kpis"].map(len) == 0)]
 m1, m2, m3 = st.columns(3)
 m1.metric("Recommendations", len(shown))
-m2.metric("⚠ With no action", no_action)
-m3.metric("⚠ With no KPI evidence", no_evidence)
+m2.metric("⚠ With no action", int((shown["action_count"] == 0).sum()))
+m3.metric("⚠ With no KPI evidence", int((shown["kpis"].map(len) == 0).sum()))
 
-st.dataframe(
-    ui.style_rag(ui.chain_table(shown), {"Progress": "_rag_level"}),
-    hide_index=True,
-    width="stretch",
-    column_config=ui.CHAIN_COLUMNS,
-)
+latest = loaders.load_latest_kpis(url, version, ctx["la_code"])
+kpi_rag = dict(zip(latest["ref"], latest["rag"], strict=True)) if len(latest) else {}
+st.dataframe(widgets.style_rag(tables.chain_table(shown, kpi_rag), {"Progress": "_rag_level"}), hide_index=True,
+             width="stretch", column_config=widgets.CHAIN_COLUMNS)
 for row in shown.itertuples():
-    with st.expander(f"Recommendation {ui.md(row.number)}: {ui.md(row.text[:90])}…"):
+    with st.expander(plain(f"Recommendation {row.id}: {formatting.shorten(row.text, 90)}")):
         st.text(row.text)
-        if row.timeframe:
-            st.caption(f"Timeframe: {ui.md(row.timeframe)}")
+        if formatting.text(row.timeframe):
+            st.caption(plain(f"Timeframe: {row.timeframe}"))
         if row.action_count:
-            st.page_link(
-                "pages/action_plan.py",
-                label=f"Open the {row.action_count} linked actions in the action plan",
-                icon=":material/checklist:",
-                query_params={"rec": str(row.number)},
-            )
+            st.text(f"Own actions: {', '.join(row.own_refs) or 'none'}")
+            if row.cross_refs:
+                st.text(f"Cross-cutting actions (answering every recommendation): {', '.join(row.cross_refs)}")
+            st.page_link("pages/action_plan.py", label=f"Open the {row.action_count} actions in the action plan",
+                         icon=":material/checklist:", query_params={"rec": row.id})
         else:
             st.warning("No action answers this recommendation yet.", icon=":material/warning:")
         if row.kpis:
-            st.caption("Evidenced by: " + ", ".join(ui.md(k) for k in row.kpis))
+            st.caption(plain("Evidenced by: " + ", ".join(row.kpis)))

@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-from lib import queries, store, ui
+from lib import store
+from lib.read import programme
+from lib.ui import setup
 from tests.browser_support import (
     CHROMIUM_ARGS,
     CHROMIUM_MISSING,
@@ -33,16 +35,17 @@ from tests.browser_support import (
 
 pytestmark = pytest.mark.browser
 
-TITLES = [title for _path, title, _icon, _url, _help in ui.PAGES]
-URL_PATHS = [url for _path, _title, _icon, url, _help in ui.PAGES]
+TITLES = [title for _path, title, _icon, _url, _help in setup.PAGES]
+URL_PATHS = [url for _path, _title, _icon, url, _help in setup.PAGES]
 # st.navigation serves the default (first) page at the root only: "/overview" shows "Page not found".
 DEFAULT_PAGE = URL_PATHS[0]
 # Each page's main heading is its title, except the overview's, which names the programme, and the
 # board meeting's, which is the current agenda step (the first is the overview of the programme).
-HEADINGS = {url: title for _path, title, _icon, url, _help in ui.PAGES[1:]}
+HEADINGS = {url: title for _path, title, _icon, url, _help in setup.PAGES[1:]}
 HEADINGS["board"] = "Where the programme stands"
 DEEP_LEAD = "Operational Director Corporate Parenting, Permanence and Transitions"
-DEEP_REC = "10"
+DEEP_REC = "10"  # as an old bookmark writes it: read as the current programme's recommendation 10
+DEEP_REC_ID = "SIF 2017 · 10"
 TREND_KPI = "DU-ASSESS45"
 
 
@@ -117,8 +120,8 @@ def tab(browser: Any, server: Server) -> Iterator[Tab]:
 
 
 @pytest.fixture(scope="module")
-def actions(db_url: str) -> Any:
-    return queries.actions(store.get_engine(db_url))
+def prog(db_url: str) -> Any:
+    return programme.programme(store.get_engine(db_url))
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -181,7 +184,7 @@ def assert_accessible(page: Any, where: str) -> None:
 
 
 def test_deep_link_as_first_request_gets_the_same_app(
-    server: Server, browser: Any, db_url: str, workdir: Path, actions: Any
+    server: Server, browser: Any, db_url: str, workdir: Path, prog: Any
 ) -> None:
     # If another test already used the shared server (reordering, -k), prove it on a dedicated one.
     srv = server if server.claim_fresh() else start_server(db_url, workdir)
@@ -194,13 +197,13 @@ def test_deep_link_as_first_request_gets_the_same_app(
         assert page.locator("h1").first.inner_text().strip() == "Action plan"
         assert nav_titles(page) == TITLES, "deep link must show the app's own navigation"
 
-        expected = queries.action_filter(actions, leads=[DEEP_LEAD], recommendations=[DEEP_REC])
-        assert 0 < len(expected) < len(actions), "pick a deep-link filter that narrows the table"
-        page.get_by_text(count_text(len(expected), len(actions)), exact=True).wait_for()
+        expected = prog.filter_actions(leads=[DEEP_LEAD], recommendations=[DEEP_REC])
+        assert 0 < len(expected) < len(prog.actions), "pick a deep-link filter that narrows the table"
+        page.get_by_text(count_text(len(expected), len(prog.actions)), exact=True).wait_for()
         assert chosen(page, "Lead officer") == [DEEP_LEAD]
-        assert chosen(page, "Recommendation") == [DEEP_REC]
+        assert chosen(page, "Recommendation") == [DEEP_REC_ID]
         q = query(page)
-        assert q.get("lead") == [DEEP_LEAD] and q.get("rec") == [DEEP_REC], page.url
+        assert q.get("lead") == [DEEP_LEAD] and q.get("rec") == [DEEP_REC_ID], page.url
         screenshot(page, "deep_link_action_plan")
 
         # The root shows the very same navigation.
@@ -228,27 +231,28 @@ def test_page_renders_and_is_accessible(server: Server, tab: Tab, url_path: str)
     assert_accessible(page, url_path)
 
 
-def test_action_plan_filters_by_clicking(server: Server, tab: Tab, actions: Any) -> None:
+def test_action_plan_filters_by_clicking(server: Server, tab: Tab, prog: Any) -> None:
     server.claim_fresh()
     page = tab.open(server.url("action_plan"))
-    total = len(actions)
-    page.get_by_text(count_text(total, total), exact=True).wait_for()
+    total = len(prog.actions)
+    current = prog.current_actions  # the page opens on the current programme's plans
+    page.get_by_text(count_text(len(current), total), exact=True).wait_for()
 
-    by_lead = queries.action_filter(actions, leads=[DEEP_LEAD])
+    by_lead = prog.filter_actions(current, leads=[DEEP_LEAD])
     pick(page, "Lead officer", "Corporate Parenting", DEEP_LEAD)
     page.get_by_text(count_text(len(by_lead), total), exact=True).wait_for()
     wait_idle(page)
     assert query(page).get("lead") == [DEEP_LEAD], page.url
 
-    both = queries.action_filter(actions, leads=[DEEP_LEAD], recommendations=[DEEP_REC])
+    both = prog.filter_actions(current, leads=[DEEP_LEAD], recommendations=[DEEP_REC_ID])
     assert len(both) < len(by_lead)
-    pick(page, "Recommendation", DEEP_REC, DEEP_REC)
+    pick(page, "Recommendation", DEEP_REC_ID, DEEP_REC_ID)
     page.get_by_text(count_text(len(both), total), exact=True).wait_for()
     wait_idle(page)
     q = query(page)
-    assert q.get("lead") == [DEEP_LEAD] and q.get("rec") == [DEEP_REC], page.url
+    assert q.get("lead") == [DEEP_LEAD] and q.get("rec") == [DEEP_REC_ID], page.url
     assert chosen(page, "Lead officer") == [DEEP_LEAD]
-    assert chosen(page, "Recommendation") == [DEEP_REC]
+    assert chosen(page, "Recommendation") == [DEEP_REC_ID]
     assert_clean(tab, "action plan filtered")
     screenshot(page, "action_plan_filtered")
 

@@ -16,8 +16,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from lib import changes, queries, sample, snapshots, store
+from lib import changes, sample, snapshots, store
 from lib.model import Base
+from lib.read import kpis as kpi_model
+from lib.read import programme
 from lib.returns import pipeline
 
 JULY = dt.date(2019, 7, 31)
@@ -68,7 +70,7 @@ def row_for(df: pd.DataFrame, ref: str, plan: str = "FSIAP-2017") -> pd.Series:
 
 
 def test_a_new_monthly_return_shows_as_rag_change_and_commentary(fresh: Engine) -> None:
-    before = queries.actions(fresh)
+    before = programme.actions(fresh)
     assert row_for(before, "1.16")["rag"] == "amber"
     upload_id = import_july(fresh)
 
@@ -116,7 +118,7 @@ def test_actions_that_became_overdue(seeded_engine: Engine) -> None:
     assert "1.16" in set(overdue["ref"])
     assert all(dt.date(2018, 4, 15) <= d < dt.date(2018, 5, 31) for d in overdue["due"])
     assert set(overdue["status"]) <= {"in_progress", "not_started", "on_hold"}
-    then = queries.actions(seeded_engine, dt.date(2018, 4, 15)).set_index("action_id")
+    then = programme.actions(seeded_engine, dt.date(2018, 4, 15)).set_index("action_id")
     assert not then.loc[list(overdue["action_id"]), "overdue"].any()
 
 
@@ -157,8 +159,8 @@ def assert_same(a: snapshots.Snapshot, b: snapshots.Snapshot) -> None:
 
 
 def test_snapshot_keeps_what_the_board_saw(fresh: Engine) -> None:
-    shown_actions = queries.actions(fresh)
-    shown_kpis = queries.latest_kpis(fresh)
+    shown_actions = programme.programme(fresh).current_actions
+    shown_kpis = kpi_model.latest_kpis(fresh)
     sid = snapshots.mark_board(fresh, dt.date(2019, 7, 10), "July improvement board", user="Chair")
     listed = snapshots.list_snapshots(fresh)
     assert list(listed["id"]) == [sid] and listed.iloc[0]["title"] == "July improvement board"
@@ -173,7 +175,7 @@ def test_snapshot_keeps_what_the_board_saw(fresh: Engine) -> None:
     assert marked.authority == "Barnet" and set(marked.attention) >= {"turned_red", "newly_overdue"}
 
     import_july(fresh)  # a later upload changes today's figures ...
-    assert row_for(queries.actions(fresh), "1.16")["rag"] == "red"
+    assert row_for(programme.actions(fresh), "1.16")["rag"] == "red"
     later = snapshots.load_snapshot(fresh, sid)  # ... never the snapshot
     assert_same(marked, later)
     assert row_for(later.actions, "1.16")["rag"] == "amber"
@@ -221,7 +223,8 @@ def test_snapshot_round_trip_on_both_databases(empty_engine: Engine) -> None:
     sample.seed(empty_engine)
     sid = snapshots.mark_board(empty_engine, dt.date(2019, 7, 10), "Board")
     marked = snapshots.load_snapshot(empty_engine, sid)
-    pd.testing.assert_frame_equal(marked.actions, queries.actions(empty_engine), check_exact=True)
+    pd.testing.assert_frame_equal(marked.actions, programme.programme(empty_engine).current_actions,
+                                  check_exact=True)
     assert snapshots.compare_with_today(empty_engine, sid).is_empty
 
 

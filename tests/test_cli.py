@@ -50,7 +50,31 @@ def test_seed_then_show_as_the_acceptance_says(tmp_path: Path) -> None:
     assert all(isinstance(a["recommendations"], list) for a in actions)
 
     csv_out = run_cli("show", "recommendations", "--format", "csv", db=db)
-    assert csv_out.returncode == 0 and csv_out.stdout.startswith("authority,")
+    assert csv_out.returncode == 0 and csv_out.stdout.startswith("id,inspection,number,text,actions,")
+
+    recs = json.loads(run_cli("show", "recommendations", "--format", "json", db=db).stdout)
+    sif10 = next(r for r in recs if r["id"] == "SIF 2017 · 10")
+    assert sif10["inspection"] == "SIF 2017" and sif10["number"] == "10" and sif10["actions"] == ["1.08"]
+    assert len(sif10["cross_cutting_actions"]) == 8 and isinstance(sif10["kpis"], list)
+    answering = json.loads(run_cli("show", "actions", "--recommendation", "SIF 2017 · 10", "--format", "json",
+                                   db=db).stdout)
+    assert [a["id"] for a in answering] == sif10["actions"] + sif10["cross_cutting_actions"]
+    assert {a["plan"] for a in answering} == {"FSIAP-2017"}
+    joint = next(a for a in actions if a["id"] == "9.1")
+    assert joint["lead_officer"] == "Jay Mercer; Ann Graham", "joint leads as written"
+    unknown_rec = run_cli("show", "actions", "--recommendation", "SIF 2017 · 99", db=db)
+    assert unknown_rec.returncode == 1 and "no recommendation" in unknown_rec.stderr
+
+    grid = json.loads(run_cli("show", "judgement-grid", "--authority", "800", "--format", "json", db=db).stdout)
+    assert {"inspection", "inspection_start", "framework", "section", "area", "grade", "score"} == set(grid[0])
+    overall_2012 = [g for g in grid if g["inspection"] == "SLAC 2012" and g["area"].lower().startswith("overall")]
+    assert sorted(g["score"] for g in overall_2012) == [2, 3], "both sections' overall effectiveness"
+    assert len({g["section"] for g in overall_2012}) == 2
+
+    bench = next(v for v in values if v["ref"] == "CES/S13-1" and v["benchmarks"])
+    assert bench["period"].endswith("2015/16")
+    assert all(b["period"] == "2015/16" for b in bench["benchmarks"]), "benchmarks of the value's own period"
+    assert {"group", "value", "period", "unit", "source"} == set(bench["benchmarks"][0])
 
 
 def test_errors_go_to_stderr_with_non_zero_exit(tmp_path: Path) -> None:

@@ -30,7 +30,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from lib import queries, store
+from lib import store
+from lib.read import kpis as kpi_model
+from lib.read import programme
 from lib.returns import pipeline
 from tests import council_returns as cr
 
@@ -129,13 +131,13 @@ class State:
 
 def snapshot(engine: Engine) -> State:
     values: dict[tuple[Any, ...], dict[str, Any]] = {}
-    frame = queries.kpi_values(engine)
+    frame = kpi_model.kpi_values(engine)
     for row in frame.to_dict("records"):
         key = (row["ref"], str(row["la_code"]), clean(row["period_start"]), clean(row["period_end"]),
                row["period_kind"])
         assert key not in values, f"two stored values for {key}"
         values[key] = {f: clean(row[f]) for f in VALUE_FIELDS}
-    acts = queries.actions(engine)
+    acts = programme.actions(engine)
     actions: dict[tuple[Any, ...], dict[str, Any]] = {}
     ids: dict[int, tuple[str, str]] = {}
     for row in acts.to_dict("records"):
@@ -143,10 +145,10 @@ def snapshot(engine: Engine) -> State:
         ids[int(row["action_id"])] = plan_ref
         actions[plan_ref] = {f: clean(row[f]) for f in ACTION_FIELDS}
     updates: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in queries.action_updates(engine).to_dict("records"):
+    for row in programme.action_updates(engine).to_dict("records"):
         plan, ref = ids[int(row["action_id"])]
         updates[(plan, ref, clean(row["period_end"]))] = {f: clean(row[f]) for f in UPDATE_FIELDS}
-    kpis = {row["ref"]: {f: clean(row[f]) for f in KPI_FIELDS} for row in queries.kpis(engine).to_dict("records")}
+    kpis = {row["ref"]: {f: clean(row[f]) for f in KPI_FIELDS} for row in kpi_model.kpis(engine).to_dict("records")}
     return State(values, updates, actions, kpis, len(pipeline.uploads(engine)))
 
 

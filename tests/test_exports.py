@@ -16,10 +16,12 @@ from pptx.util import Pt
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from lib import queries, store
+from lib import periods, store, vocab
 from lib.exports import pack as pack_mod
 from lib.exports import pdf_pack, pptx_pack, render, xlsx_pack
 from lib.exports.pack import FILLS, BoardPack
+from lib.read import base, programme
+from lib.read import kpis as kpi_model
 from tests.test_changes import action_return
 
 RAG_WORDS = ("Green", "Amber", "Red", "Blue", "No RAG", "Not reported", "None", "No value", "New action")
@@ -58,7 +60,7 @@ def pdf(board_pack: BoardPack) -> PdfReader:
 
 @pytest.fixture(scope="module")
 def red_kpi(engine: Engine) -> pd.Series:
-    latest = queries.latest_kpis(engine)
+    latest = kpi_model.latest_kpis(engine)
     red = latest[(latest["rag"] == "red") & latest["commentary"].notna()]
     assert not red.empty, "the sample has red KPIs with commentary"
     return red.iloc[0]
@@ -82,20 +84,21 @@ def titles(deck: object) -> list[str]:
 
 
 def test_pack_content(engine: Engine, board_pack: BoardPack) -> None:
-    assert board_pack.authority == "Barnet" and board_pack.as_at == queries.as_at_date(engine)
+    assert board_pack.authority == "Barnet" and board_pack.as_at == base.as_at_date(engine)
     assert board_pack.since == dt.date(2019, 5, 31)  # one month before 30 June 2019
-    assert board_pack.inspection.startswith("SIF 2013-17")
+    assert board_pack.inspection == "SIF 2017 and LSCB review 2017"  # the current programme answers both
     kinds = [s.kind for s in board_pack.sections]
     assert kinds[0] == "overview" and kinds[-2:] == ["changes", "judgements"]
     recs = [s for s in board_pack.sections if s.kind == "recommendation"]
     assert [s.title for s in recs[:3]] == ["Recommendation 1", "Recommendation 2", "Recommendation 3"]
-    assert len(recs) == 19
+    assert len(recs) == 19 + 5  # the SIF's 19 and the LSCB review's 5
+    assert "Recommendation OR 1" in [s.title for s in recs]
     red = set(board_pack.red_kpis["ref"])
-    latest = queries.latest_kpis(engine)
+    latest = kpi_model.latest_kpis(engine)
     expected = set(latest[(latest["rag"] == "red") | (latest["reported_rag"] == "red")]["ref"])
     assert red == expected
     assert {s.key for s in board_pack.sections if s.kind == "kpi"} == {f"kpi-{r}" for r in red}
-    assert board_pack.action_counts == queries.rag_counts(queries.actions(engine)["rag"])
+    assert board_pack.action_counts == vocab.rag_counts(programme.programme(engine).current_actions["rag"])
     for section in board_pack.sections:
         for table in section.tables:
             for row, fills in zip(table.rows, table.fills, strict=True):
@@ -106,10 +109,10 @@ def test_pack_content(engine: Engine, board_pack: BoardPack) -> None:
 
 
 def test_month_before() -> None:
-    assert pack_mod.month_before(dt.date(2019, 6, 30)) == dt.date(2019, 5, 31)
-    assert pack_mod.month_before(dt.date(2019, 3, 31)) == dt.date(2019, 2, 28)
-    assert pack_mod.month_before(dt.date(2019, 3, 15)) == dt.date(2019, 2, 15)
-    assert pack_mod.month_before(dt.date(2019, 1, 10)) == dt.date(2018, 12, 10)
+    assert periods.month_before(dt.date(2019, 6, 30)) == dt.date(2019, 5, 31)
+    assert periods.month_before(dt.date(2019, 3, 31)) == dt.date(2019, 2, 28)
+    assert periods.month_before(dt.date(2019, 3, 15)) == dt.date(2019, 2, 15)
+    assert periods.month_before(dt.date(2019, 1, 10)) == dt.date(2018, 12, 10)
 
 
 # --- PowerPoint ----------------------------------------------------------------------------------------
@@ -159,7 +162,7 @@ def test_pptx_tables_are_real_readable_and_short(deck: object) -> None:
 
 
 def test_pptx_filtered_by_lead_officer(engine: Engine) -> None:
-    acts = queries.actions(engine)
+    acts = programme.actions(engine)
     assert LEAD in set(acts["lead_officer"])
     filtered = pack_mod.build_pack(engine, since=None, lead_officers=[LEAD])
     assert set(filtered.actions["lead_officer"]) == {LEAD}
@@ -235,7 +238,7 @@ def test_user_text_stays_text_in_every_format(fresh_seeded_url: str) -> None:
     from lib.returns import pipeline
 
     assert pipeline.import_bytes(engine, data, "hostile.xlsx").outcome == "imported"
-    acts = queries.actions(engine)
+    acts = programme.actions(engine)
     stored = acts[(acts["plan"] == "FSIAP-2017") & (acts["ref"] == "1.16")].iloc[0]["latest_commentary"]
     assert stored.startswith('=HYPERLINK("http://example.com","click")')  # as the importer kept it
     built = pack_mod.build_pack(engine, since=dt.date(2019, 6, 30))

@@ -16,7 +16,9 @@ import pytest
 import xlsxwriter
 from sqlalchemy import Engine
 
-from lib import cli, queries, store
+from lib import cli, store
+from lib.read import benchmarks, programme
+from lib.read import kpis as kpi_model
 from lib.returns import pipeline, template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,7 +102,7 @@ COMMISSIONING = [
 def test_commissioning_plan_table(engine: Engine) -> None:
     data = workbook({"KPIs 2016-17": COMMISSIONING}, merges={"KPIs 2016-17": [(8, 0, 8, 9)]})
     result = import_ok(engine, data, "cels-performance-2016-17.xlsx")
-    values = queries.kpi_values(engine)
+    values = kpi_model.kpi_values(engine)
     row = values[(values["ref"] == "FS/S6") & (values["period_end"] == dt.date(2017, 3, 31))].iloc[0]
     assert row["value"] == pytest.approx(44.0) and row["reported_rag"] == "green" and row["target"] == 42.5
     assert row["period_kind"] == "as_at"
@@ -116,11 +118,11 @@ def test_commissioning_plan_table(engine: Engine) -> None:
     assert s17["missing_reason"] == "not available"
     ebacc = values[values["ref"] == "CES/S13-4"].iloc[-1]
     assert ebacc["period_kind"] == "academic_year" and ebacc["reported_rag"] == "green"
-    kpis = queries.kpis(engine).set_index("ref")
+    kpis = kpi_model.kpis(engine).set_index("ref")
     assert kpis.loc["FS/S11", "polarity"] == "lower" and kpis.loc["FS/S4", "polarity"] == "monitor"
     assert kpis.loc["FS/S6", "kpi_type"] == "CPI"
     assert kpis.loc["FS/S6", "theme"].lower() == "safeguarding"
-    bench = queries.benchmarks(engine, "FS/S4").set_index("comparator")
+    bench = benchmarks.benchmarks(engine, "FS/S4").set_index("comparator")
     assert bench.loc["England", "value"] == pytest.approx(548.3)
     assert bench.loc["Statistical neighbours", "value"] == pytest.approx(467.48)
     assert bench.loc["London", "year_label"] == "2014/15"
@@ -140,7 +142,7 @@ def test_wide_monthly_return_with_real_dates_and_text_months(engine: Engine) -> 
     ]
     data = workbook({"Monthly": rows}, percent={"Monthly": [(4, 3), (4, 4), (4, 5)]})
     import_ok(engine, data, "du-assurance.xlsx")
-    values = queries.kpi_values(engine)
+    values = kpi_model.kpi_values(engine)
     assess = values[values["ref"] == "DU-ASSESS45"].set_index("period")
     assert assess.loc["Apr 2017", "value"] == pytest.approx(71.0)
     assert assess.loc["May 2017", "value"] == pytest.approx(72.5)
@@ -150,7 +152,7 @@ def test_wide_monthly_return_with_real_dates_and_text_months(engine: Engine) -> 
     case = values[values["ref"] == "DU-CASELOAD"].set_index("period")
     assert case.loc["Jun 2017", "value"] == pytest.approx(17.0)
     assert case.loc["Jul 2017", "missing_reason"] is not None
-    assert queries.kpis(engine).set_index("ref").loc["DU-CASELOAD", "polarity"] == "lower"
+    assert kpi_model.kpis(engine).set_index("ref").loc["DU-CASELOAD", "polarity"] == "lower"
 
 
 ACTION_PLAN_2012 = [
@@ -172,17 +174,17 @@ ACTION_PLAN_2012 = [
 def test_action_plan_table_with_merged_recommendation_and_no_ids(engine: Engine) -> None:
     data = workbook({"Appendix 1": ACTION_PLAN_2012}, merges={"Appendix 1": [(3, 0, 4, 0), (3, 1, 4, 1)]})
     import_ok(engine, data, "slac-action-plan-progress-2012-05.xlsx")
-    acts = queries.actions(engine).set_index("ref")
+    acts = programme.actions(engine).set_index("ref")
     assert list(acts.index) == ["1.1", "1.2", "2.1"]
     assert acts.loc["1.2", "recommendations"] == ["1"]
     assert acts.loc["1.1", "due"] == dt.date(2012, 5, 24)
     assert acts.loc["2.1", "due"] == dt.date(2017, 9, 30)
     assert acts.loc["1.2", "rag"] == "amber" and acts.loc["2.1", "rag"] == "green"
     assert "Jo Pymont" in acts.loc["2.1", "lead_officer"] and "Erica Ferrari" in acts.loc["2.1", "lead_officer"]
-    recs = queries.recommendations(engine)
+    recs = programme.recommendations(engine)
     assert set(recs["number"]) == {"1", "2"}
     assert recs.set_index("number").loc["1", "text"].startswith("The Domestic Violence Strategic Board")
-    updates = queries.action_updates(engine)
+    updates = programme.action_updates(engine)
     assert set(updates["period_end"]) == {dt.date(2012, 5, 31)}  # month from the file name
 
 
@@ -206,7 +208,7 @@ def test_two_monthly_returns_give_one_action_with_two_updates_and_reimport_is_a_
     before = show(engine, "actions")
     june = fs_plan_return(dt.date(2017, 9, 30), "Red", "Delayed")
     second = import_ok(engine, june, "fsiap-2017-09.xlsx")
-    acts = queries.actions(engine).set_index("ref")
+    acts = programme.actions(engine).set_index("ref")
     assert len(acts) == 3
     assert acts.loc["1.03", "updates"] == 2
     assert acts.loc["1.03", "rag"] == "red"
@@ -241,7 +243,7 @@ def test_same_kpi_and_period_twice_with_different_values_names_both_rows(engine:
     message = result.errors[0].line()
     assert "B2" in message or "D2" in message or "row 2" in message
     assert "row 3" in message or "D3" in message
-    assert queries.kpi_values(engine).empty
+    assert kpi_model.kpi_values(engine).empty
 
 
 def test_every_problem_is_listed_with_sheet_row_and_column(engine: Engine) -> None:
@@ -255,7 +257,7 @@ def test_every_problem_is_listed_with_sheet_row_and_column(engine: Engine) -> No
     assert any(line.startswith("bad.xlsx: Return: row 2: column D:") for line in lines)
     assert any("row 3" in line and "column C" in line for line in lines)
     assert any("row 4" in line and "column E" in line and "Purple" in line for line in lines)
-    assert queries.kpi_values(engine).empty
+    assert kpi_model.kpi_values(engine).empty
 
 
 def test_percentage_typed_as_fraction_is_refused(fresh_seeded_url: str) -> None:
@@ -271,7 +273,7 @@ def test_formula_text_stays_data_and_export_has_no_formulas(engine: Engine, tmp_
     rows = [["Ref", "KPI", "Period", "Value", "Commentary"], ["X1", "@SUM(A1)", "Jun 2019", 5, payload],
             ["X2", "+cmd", "Jun 2019", 6, "-2+3"]]
     import_ok(engine, workbook({"KPIs": rows}), "inject.xlsx")
-    values = queries.kpi_values(engine).set_index("ref")
+    values = kpi_model.kpi_values(engine).set_index("ref")
     assert values.loc["X1", "commentary"] == payload
     data = template.export(engine)
     book = openpyxl.load_workbook(io.BytesIO(data))
@@ -309,7 +311,7 @@ def test_template_prefills_kpis_and_actions_with_validation(seeded_engine: Engin
 
 def test_return_pack_for_one_lead_officer_round_trips(fresh_seeded_url: str, tmp_path: Path) -> None:
     engine = store.get_engine(fresh_seeded_url)
-    acts = queries.actions(engine)
+    acts = programme.actions(engine)
     lead = acts["lead_officer"].value_counts().index[-1]
     data = template.template(engine, lead_officer=lead)
     book = openpyxl.load_workbook(io.BytesIO(data))
@@ -359,7 +361,7 @@ def test_unrecognised_headers_can_be_mapped_by_hand_and_are_remembered(engine: E
     pipeline.save_mapping(engine, "Odd layout", rows[0], "kpi_values", {0: "ref", 1: "value"})
     second = import_ok(engine, data, "odd-2019-06.xlsx")
     assert second.counter.added.get("kpi_value") == 2
-    values = queries.kpi_values(engine).set_index("ref")
+    values = kpi_model.kpi_values(engine).set_index("ref")
     assert values.loc["X9", "value"] == pytest.approx(12.5) and values.loc["X9", "period"] == "Jun 2019"
 
 
@@ -371,7 +373,7 @@ def test_undo_of_a_return_that_links_an_existing_plan_restores_it(engine: Engine
     linked = [["Plan", "Action ID", "Recommendation(s)", "Action", "Lead officer", "Month", "Status", "RAG"],
               ["P-UNDO", "1.1", "3", "Do the thing", "A Lead", "Jul 2019", "In progress", "Green"]]
     second = import_ok(engine, workbook({"Actions": linked}), "second-2019-07.xlsx")
-    assert queries.actions(engine).set_index("ref").loc["1.1", "recommendations"] == ["3"]
+    assert programme.actions(engine).set_index("ref").loc["1.1", "recommendations"] == ["3"]
     pipeline.undo(engine, second.upload_id)
     assert {w: show(engine, w) for w in cli.SHOWS} == before
 
@@ -385,7 +387,7 @@ def test_dry_run_changes_are_exactly_what_the_import_stores(fresh_seeded_url: st
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     """`import --dry-run --changes` (and its JSON) promise what the real import then stores, cell by cell."""
     engine = store.get_engine(fresh_seeded_url)
-    values = queries.kpi_values(engine)
+    values = kpi_model.kpi_values(engine)
     s6 = values[values["ref"] == "FS/S6"].sort_values("period_end").iloc[-1]
     rows = [
         ["Family Services monthly return — data for July 2019"],
@@ -398,7 +400,7 @@ def test_dry_run_changes_are_exactly_what_the_import_stores(fresh_seeded_url: st
     ]
     path = tmp_path / "fs-return-2019-07.xlsx"
     path.write_bytes(workbook({"Return": rows}))
-    before = queries.kpi_values(engine)
+    before = kpi_model.kpi_values(engine)
     code, out = _cli(capsys, "--db", fresh_seeded_url, "import", str(path), "--dry-run", "--changes")
     assert code == 0, out
     assert out.splitlines()[0].startswith("fs-return-2019-07.xlsx: would add 1 new, 1 changed")
@@ -406,14 +408,14 @@ def test_dry_run_changes_are_exactly_what_the_import_stores(fresh_seeded_url: st
     assert "Source: Mosaic" in out and "warning" not in out
     assert f"changed: FS/S6 · 302 · {s6['period']}: Value: {s6['value_text']} → 61.5 [Return!D5]" in out
     assert "new: FS/S11 · 302 · Jul 2019: Value: 9.9 · with commentary [Return!D6]" in out
-    assert queries.kpi_values(engine).equals(before), "a dry run stores nothing"
+    assert kpi_model.kpi_values(engine).equals(before), "a dry run stores nothing"
     code, dry = _cli(capsys, "--db", fresh_seeded_url, "import", str(path), "--dry-run", "--format", "json")
     code, real = _cli(capsys, "--db", fresh_seeded_url, "import", str(path), "--format", "json")
     assert code == 0
     promised, done = json.loads(dry)[0], json.loads(real)[0]
     assert promised["status"] == "preview" and done["status"] == "imported"
     assert promised["changes"] == done["changes"] and len(done["changes"]) == 2
-    after = queries.kpi_values(engine)
+    after = kpi_model.kpi_values(engine)
     for change in done["changes"]:
         ref, la, period = change["Item"].split(" · ")
         row = after[(after["ref"] == ref) & (after["la_code"] == la) & (after["period"] == period)].iloc[0]
@@ -443,7 +445,7 @@ def test_xls_percentages_arrive_as_fractions_and_are_read_as_points_with_a_note(
     book.save(buffer)
     result = import_ok(engine, buffer.getvalue(), "du-return-2019-07.xls")
     assert any("read as 87%" in p.message and p.column == "C" and p.row == 2 for p in result.cell_notes)
-    stored = queries.kpi_values(engine)
+    stored = kpi_model.kpi_values(engine)
     row = stored[(stored["ref"] == "DU-ASSESS45") & (stored["period"] == "Jul 2019")].iloc[0]
     assert row["value"] == pytest.approx(87.0)
 
@@ -460,7 +462,7 @@ def test_loose_refs_match_when_unambiguous_and_name_the_candidates_when_not(engi
     refused = pipeline.import_bytes(engine, workbook({"KPIs": ambiguous}), "july-2019b.xlsx")
     assert refused.outcome == "rejected"
     assert any("AB/1-2 or AB/12" in p.message and p.row == 2 and p.column == "A" for p in refused.errors)
-    assert set(queries.kpis(engine)["ref"]) == {"AB/1-2", "AB/12", "CD/S06"}, "no KPI invented"
+    assert set(kpi_model.kpis(engine)["ref"]) == {"AB/1-2", "AB/12", "CD/S06"}, "no KPI invented"
 
 
 def test_a_cell_up_to_excels_own_limit_is_accepted(engine: Engine) -> None:
@@ -468,7 +470,7 @@ def test_a_cell_up_to_excels_own_limit_is_accepted(engine: Engine) -> None:
     rows = [["Action ID", "Action", "Lead officer", "Month", "Status", "RAG", "Progress update"],
             ["1.1", "Audit all open CIN cases", "Head of Service", "Jul 2019", "In progress", "Green", text]]
     import_ok(engine, workbook({"Actions": rows}), "plan-2019-07.xlsx")
-    assert queries.action_updates(engine)["commentary"].iloc[0] == text
+    assert programme.action_updates(engine)["commentary"].iloc[0] == text
 
 
 def test_preview_spreadsheet_lists_problems_changes_and_sheets_as_plain_text(engine: Engine) -> None:
@@ -494,7 +496,7 @@ def test_preview_spreadsheet_lists_problems_changes_and_sheets_as_plain_text(eng
 
 
 def _values(engine: Engine) -> dict[tuple[str, str], Any]:
-    frame = queries.kpi_values(engine)
+    frame = kpi_model.kpi_values(engine)
     return {(r.ref, r.period): r for r in frame.itertuples(index=False)}
 
 
@@ -508,7 +510,7 @@ def test_one_month_column_with_theme_targets_by_year_and_comments(engine: Engine
     visits = stored[("CIC-1", "Jul 2019")]
     assert (visits.value, visits.target, visits.commentary) == (94.1, 95.0, "Two visits missed")
     assert stored[("CIC-2", "Jul 2019")].target == 10.0
-    assert not queries.actions(engine).shape[0], "a KPI table is never read as an action plan"
+    assert not programme.actions(engine).shape[0], "a KPI table is never read as an action plan"
     assert any("latest period" in p.message for p in result.cell_notes)
     assert "KPIs: 'Target 2020/21'" in result.skipped()["columns"]
 
@@ -553,9 +555,9 @@ def test_revised_deadline_and_status_words_in_an_action_tracker(engine: Engine) 
              dt.date(2019, 12, 31), "Delayed", "Amber", "Uptake still low"],
             ["1.08", None, None, None, None, None, None, None]]
     result = import_ok(engine, workbook({"Tracker": rows[:3]}), "tracker-2019-07.xlsx")
-    action = queries.actions(engine).set_index("ref").loc["1.08"]
+    action = programme.actions(engine).set_index("ref").loc["1.08"]
     assert action["due"] == dt.date(2019, 12, 31) and "revised from" in action["due_text"]
-    updates = queries.action_updates(engine).sort_values("period_end")
+    updates = programme.action_updates(engine).sort_values("period_end")
     july = updates.iloc[-1]
     assert july["commentary"] == "Uptake still low" and july["status_reported"] == "Delayed"
     assert any("revised deadline" in p.message and p.column == "E" for p in result.cell_notes)
@@ -573,7 +575,7 @@ def test_council_layouts_on_an_empty_sqlite_and_postgresql_database(empty_engine
     name, data = getattr(cr, case)()
     expect = getattr(cr, "_" + case.split("_")[0] + "_expect")()
     result = import_ok(empty_engine, data, name)
-    stored = queries.kpi_values(empty_engine)
+    stored = kpi_model.kpi_values(empty_engine)
     wanted = [kv for kv in expect.stored if isinstance(kv, cr.KV)]
     assert wanted and len(stored) >= len(wanted)
     for kv in wanted:
@@ -604,7 +606,7 @@ def test_progress_returns_never_link_recommendations_by_the_order_of_their_texts
     """A Word-style plan pasted into Excel carries recommendation text, not numbers: it must not be linked to
     recommendations 1, 2 … of the stored inspection by the order the texts appear in."""
     engine = store.get_engine(fresh_seeded_url)
-    before = queries.actions(engine).set_index("ref")["recommendations"].to_dict()
+    before = programme.actions(engine).set_index("ref")["recommendations"].to_dict()
     rows = [["Family Services Improvement Action Plan – progress at July 2019"],
             ["Ofsted recommendation", "No.", "Action", "By when", "By whom", "RAG", "Progress July 2019"],
             ["Ensure children who go missing are offered a return home interview", "1.08", "Group supervision",
@@ -612,7 +614,7 @@ def test_progress_returns_never_link_recommendations_by_the_order_of_their_texts
             ["Improve the social care IT system", "2.04", "IT improvements", "March 2020", "Head of Service", "Red",
              "Delayed"]]
     result = import_ok(engine, workbook({"Plan": rows}), "fsiap-progress.xlsx")
-    assert queries.actions(engine).set_index("ref")["recommendations"].to_dict() == before
+    assert programme.actions(engine).set_index("ref")["recommendations"].to_dict() == before
     assert not [c for c in result.changes if c.table == "action_recommendation"]
     assert sum("recommendation text (no number) is not used" in p.message for p in result.cell_notes) == 2
 
@@ -620,11 +622,11 @@ def test_progress_returns_never_link_recommendations_by_the_order_of_their_texts
 def test_export_into_an_empty_database_keeps_kpi_definitions_and_due_texts(seeded_engine: Engine,
                                                                           engine: Engine) -> None:
     import_ok(engine, template.export(seeded_engine), "all.xlsx")
-    source, copy = queries.kpis(seeded_engine), queries.kpis(engine)
+    source, copy = kpi_model.kpis(seeded_engine), kpi_model.kpis(engine)
     assert dict(zip(source["ref"], source["description"], strict=True)) == dict(
         zip(copy["ref"], copy["description"], strict=True))
     keep = ["plan", "ref", "due", "due_text"]
-    assert queries.actions(seeded_engine)[keep].equals(queries.actions(engine)[keep])
+    assert programme.actions(seeded_engine)[keep].equals(programme.actions(engine)[keep])
 
 
 def test_formula_values_with_no_saved_result_and_annual_kpis_given_a_month(fresh_seeded_url: str) -> None:

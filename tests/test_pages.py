@@ -10,11 +10,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from lib import queries, store, ui
+from lib import store
+from lib.read import programme
+from lib.ui import setup
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-PAGES = [path for path, *_ in ui.PAGES]
+PAGES = [path for path, *_ in setup.PAGES]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -63,7 +65,8 @@ def _table_refs(at: AppTest, key_column: str = "Ref") -> list[str]:
 
 
 def test_lead_officer_filter_leaves_only_their_actions(monkeypatch: pytest.MonkeyPatch, seeded_url: str) -> None:
-    acts = queries.actions(store.get_engine(seeded_url))
+    prog = programme.programme(store.get_engine(seeded_url))
+    acts = prog.current_actions
     lead = acts["lead_officer"].value_counts().index[0]
     at = open_page(monkeypatch, seeded_url, "pages/action_plan.py")
     at.multiselect(key="f_lead").set_value([lead]).run()
@@ -74,19 +77,32 @@ def test_lead_officer_filter_leaves_only_their_actions(monkeypatch: pytest.Monke
     assert at.query_params["lead"] in (lead, [lead])
 
 
-def test_recommendation_filter_leaves_only_linked_actions(monkeypatch: pytest.MonkeyPatch, seeded_url: str) -> None:
-    acts = queries.actions(store.get_engine(seeded_url))
-    at = open_page(monkeypatch, seeded_url, "pages/action_plan.py")
-    at.multiselect(key="f_rec").set_value(["10"]).run()
+def test_lead_officer_filter_counts_joint_leads_as_each_person(monkeypatch: pytest.MonkeyPatch,
+                                                               seeded_url: str) -> None:
+    prog = programme.programme(store.get_engine(seeded_url))
+    at = open_page(monkeypatch, seeded_url, "pages/action_plan.py", {"plan": "SLAC-AP-2012"})
+    assert "Jay Mercer" in at.multiselect(key="f_lead").options
+    at.multiselect(key="f_lead").set_value(["Jay Mercer"]).run()
     refs = _table_refs(at)
-    linked = acts[[("10" in recs) for recs in acts["recommendations"]]]
-    assert refs and sorted(refs) == sorted(linked["ref"])
+    joint = prog.actions[prog.actions["lead_officer"].fillna("").str.contains("Jay Mercer; Ann Graham")]
+    assert not joint.empty and set(joint["ref"]) <= set(refs)
+
+
+def test_recommendation_filter_leaves_only_the_actions_answering_it(monkeypatch: pytest.MonkeyPatch,
+                                                                    seeded_url: str) -> None:
+    prog = programme.programme(store.get_engine(seeded_url))
+    own, cross = prog.answering("SIF 2017 · 10")
+    at = open_page(monkeypatch, seeded_url, "pages/action_plan.py")
+    at.multiselect(key="f_rec").set_value(["SIF 2017 · 10"]).run()
+    refs = _table_refs(at)
+    assert refs and sorted(refs) == sorted([*own["ref"], *cross["ref"]])
+    assert not set(own["plan"]) - {"FSIAP-2017"}, "the 2012 plan's actions answer another inspection"
 
 
 def test_filters_come_from_the_url(monkeypatch: pytest.MonkeyPatch, seeded_url: str) -> None:
     at = open_page(monkeypatch, seeded_url, "pages/action_plan.py", {"overdue": "1"})
     refs = _table_refs(at)
-    acts = queries.actions(store.get_engine(seeded_url))
+    acts = programme.programme(store.get_engine(seeded_url)).current_actions
     assert sorted(refs) == sorted(acts[acts["overdue"]]["ref"])
 
 
@@ -102,23 +118,23 @@ def test_upload_page_preview_confirm_and_undo(monkeypatch: pytest.MonkeyPatch, f
     from tests.test_import import fs_plan_return
 
     engine = store.get_engine(fresh_seeded_url)
-    before = queries.actions(engine)[["ref", "rag", "updates"]].to_dict("records")
+    before = programme.actions(engine)[["ref", "rag", "updates"]].to_dict("records")
     data = fs_plan_return(dt.date(2019, 7, 31), "Red", "Delayed")
     at = open_page(monkeypatch, fresh_seeded_url, "pages/upload.py")
     at.file_uploader(key="upload_files").upload("fsiap-2019-07.xlsx", data, XLSX).run()
     assert not at.exception, at.exception
     assert any("would add" in s.value for s in at.success), [s.value for s in at.success]
-    assert queries.action_updates(engine)["period_end"].max() == dt.date(2019, 6, 30), "a preview stores nothing"
+    assert programme.action_updates(engine)["period_end"].max() == dt.date(2019, 6, 30), "a preview stores nothing"
     confirm = next(b for b in at.button if b.key and b.key.startswith("confirm_"))
     confirm.click().run()
     assert not at.exception, at.exception
     assert any("imported as upload" in s.value for s in at.success)
-    after = queries.actions(engine).set_index("ref")
+    after = programme.actions(engine).set_index("ref")
     assert after.loc["1.03", "rag"] == "red" and after.loc["1.03", "updates"] == before_updates(before, "1.03") + 1
     at.selectbox(key="undo_choice").set_value(at.selectbox(key="undo_choice").options[0]).run()
     at.button(key="undo_button").click().run()
     assert not at.exception, at.exception
-    assert queries.actions(engine)[["ref", "rag", "updates"]].to_dict("records") == before
+    assert programme.actions(engine)[["ref", "rag", "updates"]].to_dict("records") == before
 
 
 def test_upload_preview_lists_every_change_with_its_cell_and_filters(monkeypatch: pytest.MonkeyPatch,

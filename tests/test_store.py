@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, func, select
 
-from lib import periods, queries, sample, store
+from lib import periods, sample, store
 from lib.model import KpiValue, Setting, UploadChange
+from lib.read import attention, base, judgements, programme
+from lib.read import kpis as kpi_model
 from lib.upserts import ChangeCounter, PeriodCache, upsert_kpi_value
 
 
@@ -29,7 +31,7 @@ def test_seed_twice_changes_nothing(empty_engine: Engine) -> None:
 
 def test_seeded_views_hold_the_acceptance_figures(empty_engine: Engine) -> None:
     sample.seed(empty_engine)
-    judged = queries.judgements(empty_engine)
+    judged = judgements.judgements(empty_engine)
     assert len(judged) >= 40
     assert judged["authority"].nunique() >= 4
     assert judged["framework"].nunique() >= 3
@@ -46,7 +48,7 @@ def test_seeded_views_hold_the_acceptance_figures(empty_engine: Engine) -> None:
     assert score("Bath and North East Somerset", "contribution of health", "slac") == 4
     assert score("Barnet", "Overall effectiveness", "sif") == 4
 
-    values = queries.kpi_values(empty_engine)
+    values = kpi_model.kpi_values(empty_engine)
     fs_s6 = values[(values["ref"] == "FS/S6") & (values["period_end"] == dt.date(2017, 3, 31))].iloc[0]
     assert fs_s6["value"] == pytest.approx(44.0)
     assert fs_s6["reported_rag"] == "green"
@@ -56,7 +58,7 @@ def test_seeded_views_hold_the_acceptance_figures(empty_engine: Engine) -> None:
     monthly = values[values["period_kind"] == "month"].groupby("ref").size()
     assert (monthly >= 12).sum() >= 10
 
-    acts = queries.actions(empty_engine)
+    acts = programme.actions(empty_engine)
     assert len(acts) >= 40
     assert (acts["recommendations"].map(len) > 1).any()
     assert acts["lead_officer"].fillna("").str.strip().ne("").all()
@@ -107,8 +109,9 @@ def test_upsert_records_changes_for_undo(empty_engine: Engine) -> None:
 
 
 def test_attention_this_month_holds_only_this_months_kpis_and_real_movers(seeded_engine: Engine) -> None:
-    as_at = queries.as_at_date(seeded_engine)
-    items = queries.attention(seeded_engine, as_at)
+    as_at = base.as_at_date(seeded_engine)
+    items = attention.attention(programme.programme(seeded_engine, as_at), kpi_model.latest_kpis(seeded_engine),
+                                programme.action_updates(seeded_engine))
     for key in ("kpis_worsened", "kpis_missed_target"):
         assert not items[key].empty
         assert all(d.year == as_at.year and d.month == as_at.month for d in items[key]["period_end"]), key

@@ -19,7 +19,12 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from lib import changes as changes_mod
-from lib import charts, formatting, queries, vocab
+from lib import charts, formatting, periods, vocab
+from lib.read import authorities as authorities_mod
+from lib.read import benchmarks as benchmarks_mod
+from lib.read import judgements as judgements_mod
+from lib.read import kpis as kpis_mod
+from lib.read import programme
 
 TITLE = "Improvement board pack"
 
@@ -27,14 +32,11 @@ TITLE = "Improvement board pack"
 FILLS: dict[str, str] = {
     **formatting.RAG_COLOURS,
     "none": formatting.NEUTRAL_FILL,
-    "grade:1": "#4dac26",
-    "grade:2": "#b8e186",
-    "grade:3": "#fdb863",
-    "grade:4": "#e66101",
+    **{f"grade:{score}": colour for score, colour in formatting.GRADE_COLOURS.items()},
 }
 TEXT_COLOUR = "#1a1a1a"
 ACCENT = "#1d4f91"
-BAND_COLUMNS = ("green", "amber", "red", "none")
+BAND_COLUMNS = vocab.COUNT_BANDS
 FIGURE_ROWS = 6  # periods in a red KPI's figures table
 
 
@@ -180,11 +182,11 @@ class BoardPack:
             out.append(("Recommendations from", self.inspection))
         out.append(("Actions in the pack", len(self.actions)))
         for band in BAND_COLUMNS:
-            out.append((f"Actions – {_band_name(band)}", self.action_counts.get(band, 0)))
+            out.append((f"Actions – {formatting.BAND_WORDS[band]}", self.action_counts.get(band, 0)))
         out.append(("Actions overdue", int(self.actions["overdue"].sum()) if not self.actions.empty else 0))
         out.append(("KPIs in the pack", len(self.kpis)))
         for band in BAND_COLUMNS:
-            out.append((f"KPIs – {_band_name(band)} (derived)", self.kpi_counts.get(band, 0)))
+            out.append((f"KPIs – {formatting.BAND_WORDS[band]} (derived)", self.kpi_counts.get(band, 0)))
         for r in self.red_kpis.itertuples(index=False):
             value = formatting.format_value(r.value, r.unit, r.decimals)
             target = formatting.format_target(r.target, r.target_text, r.unit, r.decimals)
@@ -197,15 +199,6 @@ class BoardPack:
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def _band_name(band: str) -> str:
-    return {"green": "Green", "amber": "Amber", "red": "Red", "none": "No RAG"}[band]
-
-
-def _band_head(band: str) -> str:
-    icon = {"green": "✔", "amber": "▲", "red": "✖", "none": "—"}[band]
-    return f"{icon} {_band_name(band)}"
 
 
 def _fill(level: Any) -> str | None:
@@ -226,27 +219,14 @@ def _grade_fill(score: Any) -> str | None:
         return None
 
 
-def month_before(day: dt.date) -> dt.date:
-    """The same point one month earlier: a month end maps to the previous month end."""
-    first = day.replace(day=1)
-    prev_end = first - dt.timedelta(days=1)
-    if (day + dt.timedelta(days=1)).day == 1:
-        return prev_end
-    return prev_end.replace(day=min(day.day, prev_end.day))
-
-
-def _due_text(row: Any) -> str:
-    due = formatting.format_date(row.due) or formatting.text(row.due_text)
-    return due + (" · overdue" if bool(row.overdue) else "")
-
-
 def action_table(acts: pd.DataFrame, caption: str = "", lead: bool = True) -> Table:
     cols = ["Ref", "Action", *(["Lead officer"] if lead else []), "Due", "Status", "RAG"]
     widths = [0.6, 3.2, *([2.6] if lead else []), 1.3, 1.4, 1.2]
     table = Table(cols, widths=widths, caption=caption, empty="No actions.",
                   slide_limits={1: 110, **({2: 90} if lead else {})})
     for r in acts.itertuples(index=False):
-        cells = [r.ref, r.title, *([r.lead_officer] if lead else []), _due_text(r), r.status_label,
+        cells = [r.ref, r.title, *([r.lead_officer] if lead else []), formatting.due_text(r.due, r.due_text, r.overdue),
+                 r.status_label,
                  formatting.rag_text(r.rag, "Not reported")]
         table.add(cells, _last_fill(len(cols), _fill(r.rag)))
     return table
@@ -276,48 +256,14 @@ def _is_red(row: Any) -> bool:
 # --- building the pack -------------------------------------------------------------------------------
 
 
-def _current_inspection(engine: Engine, la: str, acts: pd.DataFrame) -> tuple[int | None, str, list[str]]:
-    """(inspection id, label, plan codes) of the inspection whose recommendations have the most linked actions."""
-    recs = queries.recommendations(engine, la)
-    insp = queries.inspections(engine, [la])
-    if recs.empty or insp.empty:
-        return None, "", []
-    by_key = {(r.framework, r.start_date, r.body): int(r.inspection_id) for r in insp.itertuples(index=False)}
-    plan_insp: dict[str, int] = {}
-    for code, meta in queries.plan_inspections(engine).items():
-        key = (meta["Inspection framework"], meta["Inspection start"], meta["Body"])
-        if key in by_key:
-            plan_insp[code] = by_key[key]
-    numbers: dict[int, set[str]] = {}
-    for r in recs.itertuples(index=False):
-        numbers.setdefault(int(r.inspection_id), set()).add(str(r.number))
-    score: dict[int, int] = {}
-    for a in acts.itertuples(index=False):
-        iid = plan_insp.get(a.plan)
-        if iid is None:
-            continue
-        linked = len(set(a.recommendations) & numbers.get(iid, set()))
-        score[iid] = score.get(iid, 0) + linked + (len(numbers.get(iid, ())) if a.applies_to_all else 0)
-    if not score:
-        return None, "", []
-    starts = {int(r.inspection_id): r.start_date or dt.date.min for r in insp.itertuples(index=False)}
-    best = max(score, key=lambda i: (score[i], starts.get(i, dt.date.min)))
-    row = insp[insp["inspection_id"] == best].iloc[0]
-    label = f"{row['framework_label']} inspection" + (
-        f", {formatting.format_date(row['start_date'])}" if not formatting.is_blank(row["start_date"]) else "")
-    if row["body"] != "Local authority":
-        label += f" ({row['body']})"
-    return best, label, [code for code, iid in plan_insp.items() if iid == best]
-
-
-def _overview(pack_acts: pd.DataFrame, all_plans: list[str], current_plans: list[str], kpis: pd.DataFrame,
+def _overview(pack_acts: pd.DataFrame, current_plans: list[str], kpis: pd.DataFrame,
               changes: changes_mod.Changes, as_at: dt.date) -> Section:
-    table = Table(["", *[_band_head(b) for b in BAND_COLUMNS], "Total", "Overdue"],
+    table = Table(["", *[formatting.band_heading(b) for b in BAND_COLUMNS], "Total", "Overdue"],
                   widths=[3.2, 1.2, 1.2, 1.2, 1.3, 1.0, 1.1], caption="RAG counts")
-    order = [p for p in all_plans if p in current_plans] + [p for p in all_plans if p not in current_plans]
+    order = list(current_plans)
 
     def add_row(label: str, levels: pd.Series, overdue: int | None) -> None:
-        counts = queries.rag_counts(levels)
+        counts = vocab.rag_counts(levels)
         cells: list[Any] = [label, *[counts[b] for b in BAND_COLUMNS], len(levels),
                             "" if overdue is None else overdue]
         fills: list[str | None] = [None, *[b if counts[b] else None for b in BAND_COLUMNS], None, None]
@@ -327,10 +273,11 @@ def _overview(pack_acts: pd.DataFrame, all_plans: list[str], current_plans: list
         part = pack_acts[pack_acts["plan"] == plan]
         if part.empty:
             continue
-        label = f"Actions – {plan}" + (" (current plan)" if plan in current_plans else "")
+        label = f"Actions – {plan}"
         add_row(label, part["rag"], int(part["overdue"].sum()))
     if len(order) > 1:
-        add_row("Actions – all plans", pack_acts["rag"], int(pack_acts["overdue"].sum()) if len(pack_acts) else 0)
+        add_row("Actions – current programme", pack_acts["rag"], int(pack_acts["overdue"].sum()) if len(pack_acts)
+                else 0)
     if not kpis.empty:
         add_row("KPIs – derived RAG", kpis["rag_level"], None)
         add_row("KPIs – published RAG", kpis["reported_rag"], None)
@@ -373,7 +320,7 @@ def _kpi_section(row: Any, values: pd.DataFrame, bench: pd.DataFrame) -> Section
         paragraphs.append(("How the RAG was derived", formatting.text(row.rag_reason)))
     owner = formatting.text(row.owner)
     subtitle = " · ".join(p for p in (formatting.text(row.theme), f"Owner: {owner}" if owner else "",
-                                      vocab.POLARITY_LABELS.get(row.polarity, "")) if p)
+                                      formatting.polarity_text(row.polarity)) if p)
     figures = Table(["Period", "Value", "Target", "Derived RAG", "Published RAG", "Direction"],
                     widths=[2.2, 1.2, 1.6, 1.5, 1.5, 1.5], caption="The latest figures (the chart as a table)")
     history = values[values["kpi_id"] == row.kpi_id].tail(FIGURE_ROWS)
@@ -443,23 +390,25 @@ def _changes_section(ch: changes_mod.Changes) -> Section:
     return Section("changes", "changes", f"What changed since {since}", subtitle=ch.headline(), tables=tables)
 
 
-def _judgements_section(judged: pd.DataFrame) -> Section | None:
+def _judgements_section(judged: pd.DataFrame, later: list[dict[str, Any]]) -> Section | None:
+    """The latest graded inspection as at the pack's date; a later one is named, never shown as current."""
     if judged.empty:
         return None
     first = judged.iloc[0]
     t = Table(["Judgement", "Grade"], widths=[5.0, 2.5], caption="Latest Ofsted judgements", width=0.7)
     for r in judged.itertuples(index=False):
-        area = r.area_label if isinstance(r.area_label, str) and r.area_label else r.area
-        score = "" if formatting.is_blank(r.score) else f" ({int(r.score)})"
-        t.add([area, f"{formatting.text(r.grade)}{score}"], [None, _grade_fill(r.score)])
-    subtitle = f"{first['framework_label']}"
+        area = formatting.text(r.area_label) or formatting.text(r.area)
+        t.add([area, formatting.grade_text(r.grade, r.score)], [None, _grade_fill(r.score)])
+    subtitle = formatting.text(first["framework_label"])
     if formatting.text(first["inspection_type"]):
         subtitle += f" – {first['inspection_type']}"
-    subtitle += f" · inspected {formatting.format_date(first['inspection_start'])}"
+    subtitle += f" · inspected {formatting.format_date(first['inspection_start']) or 'on a date not published'}"
     if not formatting.is_blank(first["published_date"]):
         subtitle += f" · published {formatting.format_date(first['published_date'])}"
+    for item in later:
+        subtitle += f" · later inspection: {item['label']} ({formatting.format_date(item['start'])})"
     return Section("judgements", "judgements", "Latest Ofsted judgements", subtitle=subtitle, tables=[t],
-                   note="Grades: 1 Outstanding, 2 Good, 3 Requires improvement, 4 Inadequate.")
+                   note=" ".join(judgements_mod.scale_notes(judged)))
 
 
 def _restrict_changes(ch: changes_mod.Changes, action_ids: set[int], kpi_ids: set[int]) -> changes_mod.Changes:
@@ -493,21 +442,20 @@ def build_pack(
     the KPIs (as the scorecard filters); filtered-out items leave the change lists too.
     """
     note = progress or (lambda _msg: None)
-    la = queries.our_authority(engine)
-    as_at = as_at or queries.as_at_date(engine)
-    since = since or month_before(as_at)
+    prog = programme.programme(engine, as_at)
+    la, as_at = prog.la_code, prog.as_at
+    since = since or periods.month_before(as_at)
     if since > as_at:
         since = as_at
     filters = {"lead_officers": list(lead_officers or []), "recommendations": [str(r) for r in recommendations or []],
                "themes": list(themes or [])}
 
     note("actions")
-    all_acts = queries.actions(engine, as_at)
-    acts = queries.action_filter(all_acts, leads=filters["lead_officers"] or None,
-                                 recommendations=filters["recommendations"] or None)
-    values = queries.kpi_values(engine, la)
+    acts = prog.filter_actions(prog.current_actions, leads=filters["lead_officers"] or None,
+                               recommendations=filters["recommendations"] or None)
+    values = kpis_mod.kpi_values(engine, la)
     latest = changes_mod.kpis_as_of(values, None)
-    kpis = queries.kpi_filter(latest, themes=filters["themes"] or None).reset_index(drop=True)
+    kpis = kpis_mod.kpi_filter(latest, themes=filters["themes"] or None).reset_index(drop=True)
     red = kpis[[_is_red(r) for r in kpis.itertuples(index=False)]] if not kpis.empty else kpis
     if not red.empty:
         red = red.assign(_o=[0 if r == "red" else 1 for r in red["rag"]]).sort_values(
@@ -515,71 +463,84 @@ def build_pack(
 
     note("changes")
     ch = changes_mod.compare_frames(
-        engine, since=since, as_at=as_at, before_actions=queries.actions(engine, since), after_actions=all_acts,
-        before_kpis=changes_mod.kpis_as_of(values, since), after_kpis=changes_mod.kpis_as_of(values, as_at),
-        kpi_values=values, la_code=la, commentary_until=as_at, label=f"since {formatting.format_date(since)}",
+        engine, since=since, as_at=as_at, before_actions=programme.actions(engine, since, [la]),
+        after_actions=prog.actions, before_kpis=changes_mod.kpis_as_of(values, since),
+        after_kpis=changes_mod.kpis_as_of(values, as_at), kpi_values=values, la_code=la, commentary_until=as_at,
+        label=f"since {formatting.format_date(since)}",
     )
     ch = _restrict_changes(ch, {int(i) for i in acts["action_id"]}, {int(i) for i in kpis["kpi_id"]})
 
-    sections: list[Section] = []
-    current_id, inspection_label, current_plans = _current_inspection(engine, la, all_acts)
-    sections.append(_overview(acts, list(dict.fromkeys(all_acts["plan"])), current_plans, kpis, ch, as_at))
-
+    sections: list[Section] = [_overview(acts, prog.current_plans, kpis, ch, as_at)]
     note("recommendations")
-    if current_id is not None:
-        recs = queries.recommendations(engine, la)
-        recs = recs[recs["inspection_id"] == current_id].sort_values("position")
-        plan_acts = acts[acts["plan"].isin(current_plans)]
-        filtering = any(filters[k] for k in ("lead_officers", "recommendations"))
-        cross = plan_acts[plan_acts["applies_to_all"].astype(bool)]
-        if not cross.empty:
-            sections.append(Section(
-                "rec-ALL", "cross_cutting", "Actions answering every recommendation",
-                subtitle=f"{inspection_label} · cross-cutting actions, not repeated on each recommendation",
-                tables=[action_table(cross, "Cross-cutting actions")],
-            ))
-        for rec in recs.itertuples(index=False):
-            number = str(rec.number)
-            if filters["recommendations"] and number not in filters["recommendations"]:
-                continue
-            mine = plan_acts[[number in r for r in plan_acts["recommendations"]]] if len(plan_acts) else plan_acts
-            if filtering and mine.empty:
-                continue
-            done = int(mine["status"].isin(list(vocab.DONE_STATUSES)).sum()) if len(mine) else 0
-            overdue = int(mine["overdue"].sum()) if len(mine) else 0
-            bands = [vocab.rag_band(r) for r in mine["rag"] if isinstance(r, str)]
-            worst = next((b for b in ("red", "amber", "green") if b in bands), None)
-            facts: list[tuple[str, str, str | None]] = [
-                ("Actions", f"{len(mine)}" + (f" + {len(cross)} cross-cutting" if len(cross) else ""), None),
-                ("Complete", f"{done} of {len(mine)}", None),
-                ("Overdue", str(overdue), "red" if overdue else None),
-                ("Worst RAG", formatting.rag_text(worst, "Not reported"), _fill(worst) if worst else None),
-            ]
-            sections.append(Section(
-                f"rec-{number}", "recommendation", f"Recommendation {number}",
-                subtitle=inspection_label
-                + (f" · timeframe: {rec.timeframe}" if formatting.text(rec.timeframe) else ""),
-                facts=facts, paragraphs=[("Recommendation", formatting.text(rec.text))],
-                tables=[action_table(mine, f"Actions answering recommendation {number}")],
-                note="" if len(mine) else "No action answers this recommendation yet.",
-            ))
+    sections += _recommendation_sections(prog, acts, filters)
 
     note("kpis")
-    bench = queries.benchmarks(engine) if not red.empty else pd.DataFrame()
+    bench = benchmarks_mod.benchmarks(engine) if not red.empty else pd.DataFrame()
     for row in red.itertuples(index=False):
         sections.append(_kpi_section(row, values, bench))
 
     sections.append(_changes_section(ch))
-    judged = queries.latest_judgements(engine, la)
-    judgement_section = _judgements_section(judged)
+    judged, later = judgements_mod.latest_judgement(engine, la, as_at)
+    judgement_section = _judgements_section(judged, later)
     if judgement_section is not None:
         sections.append(judgement_section)
 
+    inspections = prog.current_recommendations["inspection"].drop_duplicates().tolist()
     return BoardPack(
-        authority=queries.authority_name(engine, la), la_code=la, as_at=as_at, since=since,
+        authority=authorities_mod.authority_name(engine, la), la_code=la, as_at=as_at, since=since,
         generated_at=dt.datetime.now(), filters=filters, sections=sections, changes=ch,
-        action_counts=queries.rag_counts(acts["rag"]) if len(acts) else dict.fromkeys(BAND_COLUMNS, 0),
-        kpi_counts=queries.rag_counts(kpis["rag_level"]) if len(kpis) else dict.fromkeys(BAND_COLUMNS, 0),
+        action_counts=vocab.rag_counts(acts["rag"]), kpi_counts=vocab.rag_counts(kpis["rag_level"]),
         actions=acts.reset_index(drop=True), kpis=kpis, red_kpis=red, judgements=judged,
-        inspection=inspection_label,
+        inspection=" and ".join(inspections),
     )
+
+
+def _recommendation_sections(prog: programme.Programme, acts: pd.DataFrame,
+                             filters: dict[str, list[str]]) -> list[Section]:
+    """The cross-cutting actions once, then one section per recommendation of the current programme."""
+    sections: list[Section] = []
+    chain = prog.chain()
+    chain = chain[chain["current"]]
+    wanted = {rec["id"] for r in filters["recommendations"] if (rec := prog.find_recommendation(r)) is not None}
+    filtering = any(filters[k] for k in ("lead_officers", "recommendations"))
+    keys = set(acts["key"])
+    by_key = acts.set_index("key")
+    cross_all = acts[acts["applies_to_all"].astype(bool)]
+    if not cross_all.empty:
+        sections.append(Section(
+            "rec-ALL", "cross_cutting", "Actions answering every recommendation",
+            subtitle="Cross-cutting actions, listed once here and counted on each recommendation they answer",
+            tables=[action_table(cross_all, "Cross-cutting actions")],
+        ))
+    for row in chain.itertuples(index=False):
+        if wanted and row.id not in wanted:
+            continue
+        own_keys = [k for k in row.own_keys if k in keys]
+        cross_keys = [k for k in row.cross_keys if k in keys]
+        if filtering and not own_keys:
+            continue  # filtered: a recommendation for its own actions; cross-cutting ones are listed once
+        own = by_key.loc[own_keys].reset_index() if own_keys else acts.iloc[0:0]
+        cross = by_key.loc[cross_keys].reset_index() if cross_keys else acts.iloc[0:0]
+        r = programme.rollup(own, cross)
+        facts: list[tuple[str, str, str | None]] = [
+            ("Actions", f"{r.own} own" + (f" + {r.cross} cross-cutting" if r.cross else ""), None),
+            ("Complete", f"{r.done} of {r.own + r.cross}", None),
+            ("Overdue", str(r.overdue), "red" if r.overdue else None),
+            ("Worst RAG", formatting.rag_text(r.worst, "Not reported")
+             + (f" ({r.worst_from} action)" if r.worst_from else ""), _fill(r.worst) if r.worst else None),
+        ]
+        paragraphs = [("Recommendation", formatting.text(row.text))]
+        if r.cross:
+            refs = ", ".join(k.split(":", 1)[1] for k in cross_keys)
+            paragraphs.append(("Cross-cutting actions",
+                               f"{formatting.count_text(r.cross, 'cross-cutting action')} also answer this "
+                               f"recommendation: {refs}."))
+        sections.append(Section(
+            f"rec-{row.id}", "recommendation", f"Recommendation {row.label}",
+            subtitle=formatting.text(row.inspection)
+            + (f" · timeframe: {row.timeframe}" if formatting.text(row.timeframe) else ""),
+            facts=facts, paragraphs=paragraphs,
+            tables=[action_table(own, f"Actions answering recommendation {row.label}")],
+            note="" if (r.own or r.cross) else "No action answers this recommendation yet.",
+        ))
+    return sections

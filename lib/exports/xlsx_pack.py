@@ -16,6 +16,12 @@ from lib.returns import template
 
 
 def to_xlsx(engine: Engine, pack: BoardPack) -> bytes:
-    """Current data in the export layout plus a Summary sheet (as-at, counts, red KPIs, changes)."""
+    """Current data in the export layout plus a Summary sheet (as-at, counts, red KPIs, changes).
+
+    A filtered pack (lead officers, recommendations, themes) keeps only the pack's actions and KPIs.
+    """
     summary: list[tuple[str, Any]] = list(pack.summary())
-    return template.export(engine, summary=summary)
+    actions = set(pack.actions["key"]) if pack.filters.get("lead_officers") or pack.filters.get("recommendations") \
+        else None
+    kpis = set(pack.kpis["ref"]) if pack.filters.get("themes") else None
+    return template.export(engine, summary=summary, action_keys=actions, kpi_refs=kpis)

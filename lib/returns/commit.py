@@ -18,7 +18,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lib import periods, reference, values
+from lib import periods, rag, reference, values
 from lib.model import (
     Action,
     ActionRecommendation,
@@ -150,9 +150,9 @@ class Writer:
             if kpi is None:
                 kpi = Kpi(ref=ref, name=(new.get("name") or ref), upload_id=self.upload_id,
                           unit=new.get("unit") or "number", polarity=new.get("polarity") or "monitor",
-                          rag_rule=new.get("rag_rule") or "tolerance",
+                          rag_rule=new.get("rag_rule") or rag.DEFAULT_RULE,
                           amber_tolerance=new.get("amber_tolerance") if new.get("amber_tolerance") is not None
-                          else 5.0,
+                          else rag.DEFAULT_TOLERANCE,
                           decimals=new.get("decimals") if new.get("decimals") is not None else 1)
                 for k in ("theme", "polarity_reported", "kpi_type", "owner", "frequency", "description"):
                     setattr(kpi, k, new.get(k))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lib import config, periods, values, vocab
+from lib import config, formatting, periods, rag, values, vocab
 from lib.returns import headers
 from lib.returns.records import (
     ActionRecord,
@@ -407,6 +407,16 @@ class SheetParser:
         self.ref_cache[ref] = ref
         return ref
 
+    def row_kpi(self, r: int, row: list[Any]) -> str | None:
+        """The row's KPI ref with its definition recorded; None (a problem when it has no ref) skips the row."""
+        ref, kind = self.kpi_ref(r, row)
+        if not ref:
+            if not any(p.row == r + 1 and p.sheet == self.sheet.name for p in self.out.errors[-3:]):
+                self.out.problem(self.loc(r, "ref"), "no KPI reference: give the Ref (or the exact KPI name)")
+            return None
+        self.kpi_record(r, row, ref, kind)
+        return None if ref in self.conflicts else ref
+
     def kpi_record(self, r: int, row: list[object], ref: str, kind: str | None) -> KpiRecord:
         rec = self.out.kpis.get(ref)
         if rec is not None and ref in self.defined:  # long returns repeat a KPI's name on every row
@@ -463,9 +473,9 @@ class SheetParser:
         rule = self.text(row, "rag_rule")
         if rule:
             rule = rule.lower().replace(" ", "_")
-            if rule not in ("tolerance", "targeted_improvement"):
-                self.out.problem(self.loc(r, "rag_rule"), f"RAG rule '{rule}' is not tolerance or "
-                                 "targeted_improvement")
+            if rule not in rag.RULES:
+                self.out.problem(self.loc(r, "rag_rule"), f"RAG rule '{self.text(row, 'rag_rule')}' is not one of: "
+                                 + ", ".join(formatting.rule_label(name) for name in rag.RULES))
             else:
                 rec.rag_rule = rule
         for fld, attr, conv in (("tolerance", "tolerance", float), ("decimals", "decimals", int)):
@@ -621,13 +631,8 @@ class SheetParser:
                     label = banner.strip("# ")
                     self.context_label = label.capitalize() if label.isupper() else label
                 continue
-            ref, kind = self.kpi_ref(r, row)
-            if not ref:
-                if not any(p.row == r + 1 and p.sheet == self.sheet.name for p in self.out.errors[-3:]):
-                    self.out.problem(self.loc(r, "ref"), "no KPI reference: give the Ref (or the exact KPI name)")
-                continue
-            self.kpi_record(r, row, ref, kind)
-            if ref in self.conflicts:
+            ref = self.row_kpi(r, row)
+            if ref is None:
                 continue
             authority = self.authority_of(r, row)
             self.current_ref = ref
@@ -716,8 +721,9 @@ class SheetParser:
                 self.out.problem(self.loc(r, "benchmark"), f"benchmark {bench.comparator} {bench.value} has no year; "
                                  "add it in brackets, e.g. (2016/17, LAIT)", "warning")
                 continue
-            try:
-                period = periods.parse_year_label(bench.year_label)
+            try:  # "(2016, DFE)" beside an academic-year result is the 2015/16 academic year
+                kind = self.ctx.kpi_year_kind.get(ref)
+                period = periods.parse_benchmark_year(bench.year_label, value_kinds=(kind,) if kind else ())
             except periods.PeriodError:
                 self.out.problem(self.loc(r, "benchmark"), f"cannot read the benchmark year '{bench.year_label}'",
                                  "warning")
@@ -740,13 +746,8 @@ class SheetParser:
                 else:
                     self.context_label = banner
                 continue
-            ref, kind = self.kpi_ref(r, row)
-            if not ref:
-                if not any(p.row == r + 1 and p.sheet == self.sheet.name for p in self.out.errors[-3:]):
-                    self.out.problem(self.loc(r, "ref"), "no KPI reference: give the Ref (or the exact KPI name)")
-                continue
-            self.kpi_record(r, row, ref, kind)
-            if ref in self.conflicts:
+            ref = self.row_kpi(r, row)
+            if ref is None:
                 continue
             target = self.target_fields(r, row)
             authority = self.authority_of(r, row)

@@ -20,8 +20,9 @@ from typing import Any
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from lib import config, periods, queries, reference, store
+from lib import config, periods, reference, store
 from lib.model import Authority, ColumnMapping, Plan, Upload, UploadFile
+from lib.read import base
 from lib.returns import commit, headers
 from lib.returns.parse import Context, parse_workbook
 from lib.returns.records import BySeverity, Change, ParsedReturn, Problem, SheetReport
@@ -119,9 +120,8 @@ TABLE_LABELS = {
 
 def build_context(engine: Engine, period_hint: periods.Period | None = None) -> Context:
     ctx = Context(period_hint=period_hint)
+    ctx.authority = base.our_authority(engine)
     with engine.connect() as conn:
-        setting = conn.execute(text("SELECT value FROM setting WHERE key = 'authority'")).scalar()
-        ctx.authority = str(setting) if setting else config.DEFAULT_AUTHORITY
         ctx.authorities = {str(r[0]): str(r[1]) for r in conn.execute(text("SELECT la_code, name FROM authority"))}
         for ref, name, unit, polarity in conn.execute(text("SELECT ref, name, unit, polarity FROM kpi")):
             ctx.kpi_units[ref] = unit
@@ -350,4 +350,4 @@ def plans(engine: Engine) -> list[str]:
         return list(session.scalars(select(Plan.code).order_by(Plan.id)))
 
 
-__all__ = ["ImportResult", "import_bytes", "import_path", "queries", "undo", "uploads"]
+__all__ = ["ImportResult", "import_bytes", "import_path", "undo", "uploads"]

@@ -18,7 +18,9 @@ import pandas as pd
 import xlsxwriter
 from sqlalchemy import Engine
 
-from lib import periods, queries, vocab
+from lib import periods, vocab
+from lib.read import base, benchmarks, judgements, programme
+from lib.read import kpis as kpi_model
 from lib.returns.headers import TEMPLATE_ACTION_COLUMNS, TEMPLATE_KPI_COLUMNS
 
 RAG_CHOICES = ["Green", "Green Amber", "Amber", "Red Amber", "Red", "Blue"]
@@ -106,18 +108,18 @@ def _column(columns: Sequence[str], name: str) -> int:
 
 def template(engine: Engine, *, lead_officer: str | None = None, month: periods.Period | None = None) -> bytes:
     """The monthly return, pre-filled with current KPIs and actions (or one officer's return pack)."""
-    la = queries.our_authority(engine)
-    month = month or _next_month(queries.as_at_date(engine))
+    la = base.our_authority(engine)
+    month = month or _next_month(base.as_at_date(engine))
     w = _Writer()
     who = f"Return pack for {lead_officer}" if lead_officer else "All KPIs and actions"
     w.instructions([f"{who} · return for {month.label}"])
 
-    acts = queries.actions(engine)
+    prog = programme.programme(engine)
+    acts = prog.current_actions
     if lead_officer:
-        needle = lead_officer.strip().lower()
-        acts = acts[acts["lead_officer"].fillna("").str.lower().str.contains(needle, regex=False)]
-    latest = queries.latest_kpis(engine, la)
-    kpis = queries.kpis(engine)
+        acts = prog.filter_actions(acts, leads=[lead_officer])
+    latest = kpi_model.latest_kpis(engine, la)
+    kpis = kpi_model.kpis(engine)
     if lead_officer:
         kpis = kpis[kpis["owner"].fillna("").str.lower().str.contains(lead_officer.strip().lower(), regex=False)]
     if not lead_officer:
@@ -197,8 +199,12 @@ def _write_frame(w: _Writer, name: str, columns: Sequence[str], rows: list[dict[
             w.cell(ws, i, c, value, fmt)
 
 
-def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None) -> bytes:
-    """All current data in the template's layout, plus reference sheets, importable into an empty database."""
+def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None, action_keys: set[str] | None = None,
+           kpi_refs: set[str] | None = None) -> bytes:
+    """All current data in the template's layout, plus reference sheets, importable into an empty database.
+
+    ``action_keys`` / ``kpi_refs`` keep only those actions and KPIs (a filtered board pack).
+    """
     w = _Writer()
     w.instructions(["", "This is a full export. Importing it into an empty database reproduces the same data."])
     if summary:
@@ -206,7 +212,7 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None) -> b
         for i, (k, v) in enumerate(summary, start=1):
             w.cell(ws, i, 0, k)
             w.cell(ws, i, 1, v)
-    defs = queries.kpis(engine)
+    defs = kpi_model.kpis(engine)
     _write_frame(w, "KPI definitions", EXPORT_DEF_COLUMNS, [
         {"Ref": r.ref, "KPI": r.name, "Type": r.kpi_type, "Theme": r.theme, "Unit": r.unit,
          "Polarity": _text_or(r.polarity_reported, POLARITY_WORDS.get(r.polarity)), "RAG rule": r.rag_rule,
@@ -215,7 +221,10 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None) -> b
          "Definition": r.description if isinstance(r.description, str) else None}
         for r in defs.itertuples(index=False)
     ], {"KPI": 50})
-    values = queries.kpi_values(engine)
+    values = kpi_model.kpi_values(engine)
+    if kpi_refs is not None:
+        values = values[values["ref"].isin(kpi_refs)]
+        defs = defs[defs["ref"].isin(kpi_refs)]
     _write_frame(w, "KPIs", EXPORT_KPI_COLUMNS, [
         {"LA code": r.la_code, "Ref": r.ref, "KPI": r.name, "Theme": r.theme, "Unit": r.unit,
          "Polarity": POLARITY_WORDS.get(r.polarity), "Period": r.period, "Period kind": r.period_kind,
@@ -227,14 +236,16 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None) -> b
          "Commentary": r.commentary if isinstance(r.commentary, str) else None}
         for r in values.itertuples(index=False)
     ], {"KPI": 40, "Commentary": 50})
-    bench = queries.benchmarks(engine, include_las=True)
+    bench = benchmarks.benchmarks(engine, include_las=True)
     _write_frame(w, "Benchmarks", EXPORT_BENCH_COLUMNS, [
         {"Ref": r.ref, "Comparator": r.comparator, "Year": r.year_label, "Value": r.value, "Source": r.source,
          "Period kind": r.period_kind, "Period start": r.period_start, "Period end": r.period_end}
         for r in bench.itertuples(index=False)
     ])
-    acts = queries.actions(engine)
-    plan_inspections = queries.plan_inspections(engine)
+    acts = programme.actions(engine)
+    if action_keys is not None:
+        acts = acts[acts["key"].isin(action_keys)]
+    plan_inspections = programme.plan_inspections(engine)
     _write_frame(w, "Actions", EXPORT_ACTION_COLUMNS, [
         {"Plan": a.plan, "Action ID": a.ref, "Recommendation(s)": ", ".join(a.recommendations),
          "Objective": a.objective, "Action title": a.title, "Action description": a.description,
@@ -243,7 +254,7 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None) -> b
          "Success measures": a.success_measures, **plan_inspections.get(a.plan, {})}
         for a in acts.itertuples(index=False)
     ], {"Action title": 40, "Action description": 50})
-    updates = queries.action_updates(engine)
+    updates = programme.action_updates(engine)
     refs = {int(a.action_id): (a.plan, a.ref) for a in acts.itertuples(index=False)}
     _write_frame(w, "Action updates", EXPORT_UPDATE_COLUMNS, [
         {"Plan": refs[int(u.action_id)][0], "Action ID": refs[int(u.action_id)][1], "Month": u.period_end,
@@ -252,15 +263,15 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None) -> b
          "Progress update": u.commentary, "Reported by": u.reported_by}
         for u in updates.itertuples(index=False) if int(u.action_id) in refs
     ], {"Progress update": 60})
-    recs = queries.recommendations(engine)
-    insp = queries.inspections(engine).set_index("inspection_id")
+    recs = programme.recommendations(engine)
+    insp = judgements.inspections(engine).set_index("inspection_id")
     _write_frame(w, "Recommendations", EXPORT_REC_COLUMNS, [
         {"LA code": insp.loc[r.inspection_id, "la_code"], "Framework": r.framework,
          "Inspection start": r.inspection_start, "Body": r.body, "Recommendation number": r.number,
          "Recommendation text": r.text, "Timeframe": r.timeframe, "Kind": r.kind, "Addressed to": r.addressed_to}
         for r in recs.itertuples(index=False)
     ], {"Recommendation text": 70})
-    judged = queries.judgements(engine)
+    judged = judgements.judgements(engine)
     parents = dict(zip(judged["judgement_id"], judged["area"], strict=True))
     _write_frame(w, "Judgements", EXPORT_JUDGEMENT_COLUMNS, [
         {"LA code": j.la_code, "Framework": j.framework, "Inspection start": j.inspection_start, "Body": j.body,

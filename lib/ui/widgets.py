@@ -1,0 +1,214 @@
+"""Widgets the pages share: RAG- and grade-coloured tables, attention links, board steps, packs, snapshots.
+
+Layout only: every word and number comes from :mod:`lib.tables` and :mod:`lib.formatting`.
+User text reaches Streamlit only through tables and ``st.text`` (shown as typed) or through
+:func:`lib.formatting.plain` for elements that render Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lib import formatting, tables
+from lib.formatting import GRADE_COLOURS, NEUTRAL_FILL, RAG_COLOURS, format_date, plain, rag_text
+from lib.ui import loaders
+from lib.ui.setup import current_user, data_changed, engine_for
+from lib.ui.uploads import XLSX_MIME
+
+ACTION_COLUMNS: dict[str, Any] = {
+    "Ref": st.column_config.TextColumn(width=55),
+    "RAG": st.column_config.TextColumn(width=110),
+    "Due": st.column_config.TextColumn(width=165),
+    "Status": st.column_config.TextColumn(width=125),
+    "Action": st.column_config.TextColumn(width=300),
+    "Lead officer": st.column_config.TextColumn(width=260),
+    "Recs": st.column_config.TextColumn(width=85, help="Ofsted recommendation numbers answered (ALL: every one)"),
+}
+UPDATE_COLUMNS: dict[str, Any] = {"Commentary": st.column_config.TextColumn(width="large")}
+SCORECARD_COLUMNS: dict[str, Any] = {
+    "Ref": st.column_config.TextColumn(width=95),
+    "KPI": st.column_config.TextColumn(width=235),
+    "Value": st.column_config.TextColumn(width=75),
+    "Target": st.column_config.TextColumn(width=75),
+    "Derived RAG": st.column_config.TextColumn(width=110, help="From value, target, polarity and the KPI's rule"),
+    "Published RAG": st.column_config.TextColumn(width=115, help="As the return reported it"),
+    "Direction": st.column_config.TextColumn(width=115, help="Against the previous period, respecting polarity"),
+    "Period": st.column_config.TextColumn(width=110),
+    "Benchmarks": st.column_config.TextColumn(width=220, help="England · region · statistical neighbours, same year"),
+}
+CHAIN_COLUMNS: dict[str, Any] = {
+    "No.": st.column_config.TextColumn(width=45),
+    "Recommendation": st.column_config.TextColumn(width=340),
+    "Actions": st.column_config.TextColumn(width=170),
+    "Progress": st.column_config.TextColumn(width=250),
+    "Evidence (KPIs)": st.column_config.TextColumn(width=190),
+}
+HISTORY_COLUMNS: dict[str, Any] = {
+    "Upload": st.column_config.NumberColumn(width="small", format="%d"),
+    "File": st.column_config.TextColumn(width="large"),
+}
+
+
+def style_rag(df: pd.DataFrame, columns: dict[str, str]) -> Any:
+    """Colour RAG text columns (display column → level column) with the accessible palette; hide level columns.
+
+    Only for small tables (Styler cost is per cell): callers keep it to a few hundred rows.
+    """
+    levels = {display: df[level_col] for display, level_col in columns.items()}
+    shown = df.drop(columns=[c for c in df.columns if c.startswith("_")])
+
+    def colour(col: pd.Series) -> list[str]:
+        if col.name not in levels:
+            return [""] * len(col)
+        return [f"background-color: {RAG_COLOURS.get(lvl, NEUTRAL_FILL) if isinstance(lvl, str) else NEUTRAL_FILL}; "
+                "color: #1a1a1a" for lvl in levels[col.name]]
+
+    return shown.style.apply(colour, axis=0)
+
+
+def style_grades(df: pd.DataFrame) -> Any:
+    """Colour grade cells by the score in brackets; the word is always shown too."""
+    import re
+
+    def colour(value: Any) -> str:
+        match = re.search(r"\((\d)\)\s*$", str(value))
+        if not match:
+            return ""
+        return f"background-color: {GRADE_COLOURS.get(int(match.group(1)), NEUTRAL_FILL)}; color: #1a1a1a"
+
+    shown = df.drop(columns=[c for c in df.columns if str(c).startswith("_")])
+    return shown.style.map(colour)
+
+
+def empty_state(message: str) -> None:
+    st.info(message, icon=":material/info:")
+
+
+def attention_links(df: pd.DataFrame, page: str, label_of: Any, params_of: Any, icon: str, limit: int = 6) -> None:
+    """A short list of links to the detail of each item, with a count of the rest."""
+    if df.empty:
+        st.caption("None this month.")
+        return
+    for row in df.head(limit).itertuples():
+        st.page_link(page, label=label_of(row), icon=icon, query_params=params_of(row))
+    if len(df) > limit:
+        st.caption(f"…and {len(df) - limit} more")
+
+
+def judgement_caption(judged: pd.DataFrame, later: list[Any]) -> str:
+    """Which inspection the grades come from, and any later inspection after the as-at date."""
+    first = judged.iloc[0]
+    text = f"{formatting.text(first['framework_label'])} inspection starting {format_date(first['inspection_start'])}"
+    if not formatting.is_blank(first.get("published_date")):
+        text += f", published {format_date(first['published_date'])}"
+    for item in later:
+        text += f" · later inspection: {item['label']} ({format_date(item['start']) or 'date not published'})"
+    return plain(text)
+
+
+def render_step(step: Any) -> None:
+    """One agenda step: metrics for the overview, a short RAG table otherwise."""
+    if step.kind == "overview":
+        f = step.facts
+        st.subheader("Actions of the current programme", anchor=False)
+        c = st.columns(5)
+        for i, band in enumerate(("green", "amber", "red")):
+            c[i].metric(rag_text(band), f["actions"][band])
+        c[3].metric("Overdue", f["actions"]["overdue"])
+        c[4].metric("Awaiting sign-off", f["actions"]["awaiting_signoff"])
+        st.subheader("KPIs", anchor=False)
+        c = st.columns(5)
+        for i, band in enumerate(("green", "amber", "red")):
+            c[i].metric(rag_text(band), f["kpis"][band])
+        c[3].metric("No RAG", f["kpis"]["none"])
+        st.caption(plain(f["caption"]))
+        return
+    if step.kind == "recommendation":
+        st.text(step.facts["text"])
+        st.caption(plain(step.facts["progress"]))
+        if step.facts.get("cross"):
+            st.caption(plain(step.facts["cross"]))
+    if step.kind == "judgements":
+        st.caption(plain(step.facts["caption"]))
+        st.dataframe(style_grades(step.table), hide_index=True, width="stretch")
+        return
+    if step.note and step.table.empty:
+        st.info(plain(step.note))
+        return
+    st.dataframe(style_rag(step.table, {"RAG": "_rag"}), hide_index=True, width="stretch", row_height=44,
+                 column_config={"Latest update": st.column_config.TextColumn(width="large"),
+                                "Action": st.column_config.TextColumn(width="large")})
+
+
+def show_changes(changes: Any) -> None:
+    """Each kind of change as a short table: RAG and status moves, new overdue, KPI moves, commentary."""
+    for heading, table in tables.change_rows(changes).items():
+        st.subheader(heading, anchor=False)
+        config = {"Commentary": st.column_config.TextColumn(width="large")}
+        shown = style_rag(table, {"RAG": "_rag"}) if "_rag" in table else table
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    if changes.is_empty:
+        st.caption("Nothing has changed in this window.")
+
+
+def pack_downloads(url: str, version: str, *, since: dt.date | None, key: str,
+                   leads: list[str] | None = None, recs: list[str] | None = None,
+                   themes: list[str] | None = None) -> None:
+    """PowerPoint, PDF and Excel board packs, generated when clicked, reflecting the given filters."""
+    from lib.exports import pack as pack_mod
+    from lib.exports import pdf_pack, pptx_pack, xlsx_pack
+
+    def build() -> Any:
+        return pack_mod.build_pack(engine_for(url), since=since, lead_officers=leads or None,
+                                   recommendations=recs or None, themes=themes or None)
+
+    stamp = f"{loaders.load_context(url, version)['as_at']:%Y-%m-%d}"
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("PowerPoint pack", data=lambda: pptx_pack.to_pptx(build()),
+                       file_name=f"board-pack-{stamp}.pptx", icon=":material/slideshow:", key=f"pptx_{key}",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       on_click="ignore")
+    c2.download_button("PDF pack", data=lambda: pdf_pack.to_pdf(build()), file_name=f"board-pack-{stamp}.pdf",
+                       mime="application/pdf", icon=":material/picture_as_pdf:", key=f"pdf_{key}", on_click="ignore")
+    c3.download_button("Excel pack", data=lambda: xlsx_pack.to_xlsx(engine_for(url), build()),
+                       file_name=f"board-pack-{stamp}.xlsx", mime=XLSX_MIME, icon=":material/table:",
+                       key=f"xlsx_{key}", on_click="ignore")
+
+
+def mark_board(url: str, meeting: dt.date, title: str) -> int:
+    from lib import snapshots
+
+    snapshot_id = snapshots.mark_board(engine_for(url), meeting, title, user=current_user())
+    data_changed()
+    return snapshot_id
+
+
+def show_snapshot(url: str, version: str, snapshot_id: int) -> None:
+    """A board snapshot exactly as presented: its actions, KPIs with their benchmarks, and what moved since."""
+    from lib import snapshots
+
+    snap = snapshots.load_snapshot(engine_for(url), snapshot_id)
+    st.caption(plain(f"{snap.label} · data as at {format_date(snap.as_at)} · frozen "
+                     f"{formatting.format_datetime(snap.created_at)}"))
+    tab_actions, tab_kpis, tab_compare = st.tabs(["Actions as presented", "KPIs as presented", "Compared with today"])
+    with tab_actions:
+        if snap.actions.empty:
+            st.caption("No actions were on the board.")
+        else:
+            st.dataframe(style_rag(tables.action_table(snap.actions), {"RAG": "_rag_level"}), hide_index=True,
+                         width="stretch", column_config=ACTION_COLUMNS)
+    with tab_kpis:
+        if snap.kpis.empty:
+            st.caption("No KPIs were on the board.")
+        else:
+            table = tables.scorecard_table(snap.kpis, snap.benchmarks)
+            st.dataframe(style_rag(table, {"Derived RAG": "_rag_level", "Published RAG": "_reported_level"}),
+                         hide_index=True, width="stretch", column_config=SCORECARD_COLUMNS)
+    with tab_compare:
+        changes = loaders.load_snapshot_changes(url, version, snapshot_id)
+        st.info(plain(changes.headline()))
+        show_changes(changes)
