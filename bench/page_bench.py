@@ -59,10 +59,10 @@ from sqlalchemy import insert, select  # noqa: E402
 from streamlit.testing.v1 import AppTest, local_script_runner  # noqa: E402
 
 from bench import import_bench  # noqa: E402
-from lib import config, periods, sample, store,   # noqa: E402
-from lib.ui import setup
+from lib import config, periods, sample, store  # noqa: E402
 from lib.model import Kpi, KpiValue, Period  # noqa: E402
 from lib.returns import pipeline  # noqa: E402
+from lib.ui import setup  # noqa: E402
 
 APP = str(ROOT / "app.py")
 PAGES = [(path, title) for path, title, *_ in setup.PAGES]
