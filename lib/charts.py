@@ -9,19 +9,19 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from lib import vocab
+from lib import formatting
 from lib.read.benchmarks import same_unit
 
-RAG_DOMAIN = ["Green", "Amber", "Red", "No RAG"]
+RAG_DOMAIN = [formatting.BAND_WORDS[b] for b in ("green", "amber", "red", "none")]
 RAG_RANGE = ["#1b7837", "#e08214", "#b2182b", "#8c8c8c"]  # colour-blind-safe set, with shapes
 RAG_SHAPES = ["circle", "triangle-up", "square", "diamond"]
 GRADE_DOMAIN = ["Outstanding", "Good", "Requires improvement", "Inadequate", "Not graded"]
-GRADE_RANGE = ["#4dac26", "#b8e186", "#fdb863", "#e66101", "#d9d9d9"]  # same hues as the tables' cells
+GRADE_RANGE = [*formatting.GRADE_COLOURS.values(), "#d9d9d9"]  # the tables' hues, then "Not graded"
 MAX_POINTS = 5000
 
 
 def _band_label(band: object) -> str:
-    return {"green": "Green", "amber": "Amber", "red": "Red"}.get(str(band), "No RAG")
+    return formatting.BAND_WORDS.get(str(band), formatting.NO_RAG)
 
 
 def trend_frame(values: pd.DataFrame) -> pd.DataFrame:
@@ -205,18 +205,3 @@ def grade_distribution(df: pd.DataFrame, highlight: str | None = None) -> alt.Ch
     )
 
 
-def rag_bar(counts: dict[str, int], title: str = "") -> alt.Chart:
-    data = pd.DataFrame(
-        {"RAG": [vocab.RAG_LABELS.get(k, "Not reported") if k != "none" else "No RAG" for k in counts],
-         "Count": list(counts.values())}
-    )
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("Count:Q"),
-            y=alt.Y("RAG:N", sort=RAG_DOMAIN, title=None),
-            color=alt.Color("RAG:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE), legend=None),
-        )
-        .properties(title=title, height=140)
-    )

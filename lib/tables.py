@@ -16,13 +16,6 @@ from lib import formatting, periods
 from lib.formatting import BLANK, direction_text, format_target, format_value, or_blank, rag_text
 
 
-def natural_key(value: str) -> tuple[Any, ...]:
-    """Sort "2" before "10" and "ALL" first."""
-    if value == "ALL":
-        return (0,)
-    return (1, *tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", value)))
-
-
 def action_table(df: pd.DataFrame) -> pd.DataFrame:
     """The action-plan table: words for RAG and status, dates as 24 May 2012, overdue marked."""
     return pd.DataFrame(

@@ -49,7 +49,7 @@ with right:
     c = st.columns(4)
     for i, band in enumerate(("green", "amber", "red")):
         c[i].metric(rag_text(band), kpi_counts[band])
-    c[3].metric("No RAG", kpi_counts["none"], help="Monitor-only KPIs and text targets get no RAG")
+    c[3].metric(formatting.NO_RAG, kpi_counts["none"], help="Monitor-only KPIs and text targets get no RAG")
     st.caption(f"{formatting.count_text(kpi_counts['total'], 'KPI')} · derived RAG of each KPI's latest value "
                "against its target")
     st.page_link("pages/kpis.py", label="Open the KPI scorecard", icon=":material/monitoring:")

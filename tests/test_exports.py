@@ -214,6 +214,20 @@ def test_pdf_without_a_unicode_font(monkeypatch: pytest.MonkeyPatch, board_pack:
 # --- Excel --------------------------------------------------------------------------------------------
 
 
+def test_xlsx_pack_respects_the_filters_the_other_packs_respect(engine: Engine) -> None:
+    filtered = pack_mod.build_pack(engine, lead_officers=[LEAD], themes=["Safeguarding"])
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_pack.to_xlsx(engine, filtered)), read_only=True)
+    actions = list(book["Actions"].iter_rows(min_row=2, values_only=True))
+    assert actions and {(r[0], r[1]) for r in actions} == set(zip(filtered.actions["plan"], filtered.actions["ref"],
+                                                                   strict=True))
+    assert {r[6] for r in actions} == {LEAD}
+    kpi_refs = {r[1] for r in book["KPIs"].iter_rows(min_row=2, values_only=True)}
+    assert kpi_refs == set(filtered.kpis["ref"]) and kpi_refs
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert LEAD in summary["Filters"]
+    book.close()
+
+
 def test_xlsx_has_summary_and_no_formulas(engine: Engine, board_pack: BoardPack, red_kpi: pd.Series) -> None:
     data = xlsx_pack.to_xlsx(engine, board_pack)
     assert formula_sheets(data) == []

@@ -412,10 +412,16 @@ def programme(engine: Engine, as_at: dt.date | None = None, la_code: str | None 
     current = current_plans(plan_frame, current_ids)
     acts["current"] = acts["plan"].isin(current)
     plan_frame["current"] = plan_frame["plan"].isin(current)
-    evidence: dict[int, list[str]] = {}
+    return Programme(la, as_at, plan_frame, acts, recs, current, current_ids, answering(recs, acts),
+                     evidence(engine))
+
+
+def evidence(engine: Engine) -> dict[int, list[str]]:
+    """Recommendation row id → the refs of the KPIs evidencing it (the plan's "measured by")."""
+    out: dict[int, list[str]] = {}
     for row in base.frame(engine, EVIDENCE_SQL).itertuples(index=False):
-        evidence.setdefault(int(row.recommendation_id), []).append(str(row.ref))
-    return Programme(la, as_at, plan_frame, acts, recs, current, current_ids, answering(recs, acts), evidence)
+        out.setdefault(int(row.recommendation_id), []).append(str(row.ref))
+    return out
 
 
 def plan_inspections(engine: Engine) -> dict[str, dict[str, Any]]:

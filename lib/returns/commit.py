@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,10 +32,19 @@ from lib.model import (
     Period,
     Plan,
     Recommendation,
+    RecommendationKpi,
     Upload,
     UploadChange,
 )
-from lib.returns.records import ActionRecord, Change, InspectionKey, Loc, ParsedReturn, column_letter
+from lib.returns.records import (
+    ActionRecord,
+    Change,
+    InspectionKey,
+    Loc,
+    ParsedReturn,
+    RecommendationRecord,
+    column_letter,
+)
 from lib.upserts import ACTION_UPDATE_FIELDS, KPI_VALUE_FIELDS, ChangeCounter, row_snapshot
 
 KPI_DEF_FIELDS = ("name", "theme", "unit", "polarity", "polarity_reported", "kpi_type", "owner", "rag_rule",
@@ -312,6 +321,7 @@ class Writer:
 
     def judgements(self, parsed: ParsedReturn) -> None:
         by_area: dict[tuple[int, str], Judgement] = {}
+        positions: dict[int, int] = {}  # the next position per inspection: judgements keep the report's order
         for rec in parsed.judgements:
             insp = self.inspection(rec.inspection)
             if rec.published and insp.published_date is None:
@@ -328,7 +338,12 @@ class Writer:
                                 ("grade", "score"), thing=thing, loc=rec.loc)
                 continue
             parent = by_area.get((insp.id, rec.parent)) if rec.parent else None
-            position = len(insp.judgements)
+            if insp.id not in positions:
+                last = self.session.scalar(select(func.max(Judgement.position))
+                                           .where(Judgement.inspection_id == insp.id))
+                positions[insp.id] = -1 if last is None else int(last)
+            positions[insp.id] += 1
+            position = positions[insp.id]
             judgement = reference.add_judgement(self.session, insp, area=rec.area, grade=rec.grade, position=position,
                                                 section=rec.section, parent=parent, source=f"upload {self.upload_id}")
             judgement.upload_id = self.upload_id
@@ -345,15 +360,34 @@ class Writer:
             if existing is not None:
                 self.set_fields("recommendation", existing, {"text": rec.text, "timeframe": rec.timeframe},
                                 ("text", "timeframe"), thing=thing, loc=rec.loc)
-                continue
-            count = len(insp.recommendations)
-            self.session.add(Recommendation(inspection_id=insp.id, number=rec.number, position=count, text=rec.text,
-                                            timeframe=rec.timeframe, kind=rec.kind, addressed_to=rec.addressed_to,
-                                            upload_id=self.upload_id))
-            self.session.flush()
-            self.session.refresh(insp)
-            self.counter.note("recommendation", "added")
-            self.record("new", "recommendation", thing, "text", None, rec.text, rec.loc)
+            else:
+                existing = Recommendation(inspection_id=insp.id, number=rec.number,
+                                          position=len(insp.recommendations), text=rec.text, timeframe=rec.timeframe,
+                                          kind=rec.kind, addressed_to=rec.addressed_to, upload_id=self.upload_id)
+                self.session.add(existing)
+                self.session.flush()
+                self.session.refresh(insp)
+                self.counter.note("recommendation", "added")
+                self.record("new", "recommendation", thing, "text", None, rec.text, rec.loc)
+            self.evidence(existing, rec, thing)
+
+    def evidence(self, recommendation: Recommendation, rec: RecommendationRecord, thing: str) -> None:
+        """Link the KPIs a recommendation's row names as its evidence (adds links, never removes them)."""
+        if not rec.kpis:
+            return
+        kpis = {k.ref: k.id for k in self.session.scalars(select(Kpi).where(Kpi.ref.in_(rec.kpis)))}
+        have = set(self.session.scalars(select(RecommendationKpi.kpi_id).where(
+            RecommendationKpi.recommendation_id == recommendation.id)))
+        for ref in rec.kpis:
+            if ref not in kpis:
+                self.parsed.problem(rec.loc, f"recommendation {rec.number}: evidence KPI '{ref}' is not a stored "
+                                    "KPI; the link was not made", "warning")
+            elif kpis[ref] not in have:
+                self.session.add(RecommendationKpi(recommendation_id=recommendation.id, kpi_id=kpis[ref],
+                                                   upload_id=self.upload_id))
+                have.add(kpis[ref])
+                self.counter.note("recommendation_kpi", "added")
+                self.record("new", "recommendation_kpi", thing, "evidenced by", None, ref, rec.loc)
 
     # actions ------------------------------------------------------------------------------------------
     def match_action(self, rec: ActionRecord, plan: Plan, known: dict[str, Action]) -> str | None:
@@ -679,8 +713,8 @@ def apply(session: Session, parsed: ParsedReturn, *, upload_id: int | None, auth
 
 # --- undo --------------------------------------------------------------------------------------------
 
-UNDO_ORDER = (ActionUpdate, KpiValue, Benchmark, ActionRecommendation, Judgement, Recommendation, Action, Objective,
-              Plan, Inspection, Kpi, Period)
+UNDO_ORDER = (ActionUpdate, KpiValue, Benchmark, ActionRecommendation, RecommendationKpi, Judgement, Recommendation,
+              Action, Objective, Plan, Inspection, Kpi, Period)
 TABLES: dict[str, Any] = {m.__tablename__: m for m in (*UNDO_ORDER, )}
 DATE_FIELDS = {"due_date", "period_end", "start_date", "end_date", "published_date"}
 

@@ -100,6 +100,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "text": ("recommendation text", "text"),
     "kind": ("kind",),
     "addressed_to": ("addressed to",),
+    "evidence_kpis": ("evidence (kpi refs)", "evidence kpis", "evidenced by (kpis)", "kpis evidencing it",
+                      "measured by (kpi refs)"),
 }
 
 # Headers of our own template / export sheets, in column order (first synonyms above).
@@ -219,7 +221,8 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         "recommendations", "Inspection recommendations",
         (frozenset({"framework"}), frozenset({"number"}), frozenset({"text"})),
-        ("authority", "framework", "inspection_start", "body", "number", "text", "timeframe", "kind", "addressed_to"),
+        ("authority", "framework", "inspection_start", "body", "number", "text", "timeframe", "kind", "addressed_to",
+         "evidence_kpis"),
     ),
     Family(
         "actions", "Action plan progress",

@@ -883,9 +883,11 @@ class SheetParser:
             key = self.inspection_key(r, row)
             if key is None:
                 continue
+            evidence = tuple(k.strip() for k in self.text(row, "evidence_kpis").split(",") if k.strip())
             self.out.recommendations.append(RecommendationRecord(
                 key, self.text(row, "number"), self.text(row, "text"), self.text(row, "timeframe") or None,
-                self.text(row, "kind") or "recommendation", self.loc(r), self.text(row, "addressed_to") or None))
+                self.text(row, "kind") or "recommendation", self.loc(r), self.text(row, "addressed_to") or None,
+                evidence))
             self.count += 1
 
     # actions ---------------------------------------------------------------------------------------

@@ -113,6 +113,7 @@ class ImportResult(BySeverity):
 TABLE_LABELS = {
     "kpi": "KPIs", "kpi_value": "KPI values", "benchmark": "Benchmarks", "action": "Actions",
     "action_update": "Action updates", "action_recommendation": "Action–recommendation links",
+    "recommendation_kpi": "Recommendation–KPI evidence links",
     "recommendation": "Recommendations", "inspection": "Inspections", "judgement": "Judgements", "plan": "Plans",
     "objective": "Objectives",
 }

@@ -190,6 +190,7 @@ class RecommendationRecord:
     kind: str
     loc: Loc
     addressed_to: str | None = None
+    kpis: tuple[str, ...] = ()  # refs of the KPIs evidencing it
 
 
 @dataclass

@@ -184,7 +184,7 @@ EXPORT_ACTION_COLUMNS = ("Plan", "Action ID", "Recommendation(s)", "Objective", 
                          "Inspection framework", "Inspection start", "Body")
 EXPORT_UPDATE_COLUMNS = ("Plan", "Action ID", "Month", "Status", "RAG", "Progress update", "Reported by")
 EXPORT_REC_COLUMNS = ("LA code", "Framework", "Inspection start", "Body", "Recommendation number",
-                      "Recommendation text", "Timeframe", "Kind", "Addressed to")
+                      "Recommendation text", "Timeframe", "Kind", "Addressed to", "Evidence (KPI refs)")
 EXPORT_JUDGEMENT_COLUMNS = ("LA code", "Framework", "Inspection start", "Body", "Judgement section", "Judgement area",
                             "Parent area", "Grade", "Published")
 
@@ -264,11 +264,13 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None, acti
         for u in updates.itertuples(index=False) if int(u.action_id) in refs
     ], {"Progress update": 60})
     recs = programme.recommendations(engine)
+    evidence = programme.evidence(engine)
     insp = judgements.inspections(engine).set_index("inspection_id")
     _write_frame(w, "Recommendations", EXPORT_REC_COLUMNS, [
         {"LA code": insp.loc[r.inspection_id, "la_code"], "Framework": r.framework,
          "Inspection start": r.inspection_start, "Body": r.body, "Recommendation number": r.number,
-         "Recommendation text": r.text, "Timeframe": r.timeframe, "Kind": r.kind, "Addressed to": r.addressed_to}
+         "Recommendation text": r.text, "Timeframe": r.timeframe, "Kind": r.kind, "Addressed to": r.addressed_to,
+         "Evidence (KPI refs)": ", ".join(evidence.get(int(r.recommendation_id), [])) or None}
         for r in recs.itertuples(index=False)
     ], {"Recommendation text": 70})
     judged = judgements.judgements(engine)

@@ -124,7 +124,7 @@ def render_step(step: Any) -> None:
         c = st.columns(5)
         for i, band in enumerate(("green", "amber", "red")):
             c[i].metric(rag_text(band), f["kpis"][band])
-        c[3].metric("No RAG", f["kpis"]["none"])
+        c[3].metric(formatting.NO_RAG, f["kpis"]["none"])
         st.caption(plain(f["caption"]))
         return
     if step.kind == "recommendation":
