@@ -84,14 +84,6 @@ def band_heading(band: str) -> str:
     return f"{BAND_ICONS[band]} {BAND_WORDS[band]}"
 
 
-def grade_text(grade: Any, score: Any) -> str:
-    """A published grade with its score: "Good (2)"; the word alone when ungraded; "" when blank."""
-    word = text(grade)
-    if is_blank(score):
-        return word
-    return f"{word} ({int(score)})" if word else f"Score {int(score)}"
-
-
 def rule_label(rule: Any) -> str:
     """A RAG rule's name in words ("Targeted improvement")."""
     return RULE_LABELS.get(text(rule), text(rule).replace("_", " ").capitalize())

@@ -14,6 +14,7 @@ import pandas as pd
 
 from lib import formatting, periods
 from lib.formatting import BLANK, direction_text, format_target, format_value, or_blank, rag_text
+from lib.read import judgements
 
 
 def action_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -125,14 +126,23 @@ def progress_text(row: Any) -> str:
     """A recommendation's roll-up in words: own and cross-cutting actions apart, and which made it worst."""
     if row.action_count == 0:
         return "⚠ No action answers it"
-    parts = [f"{row.done} of {row.action_count} done"]
+    parts = [f"{row.done}/{row.action_count} done"]
     if row.overdue:
         parts.append(f"{row.overdue} overdue")
     if row.own_worst:
-        parts.append(f"own: worst {rag_text(row.own_worst)}")
+        parts.append(f"own worst {rag_text(row.own_worst)}")
     if row.cross_worst:
-        parts.append(f"cross-cutting: worst {rag_text(row.cross_worst)}")
+        parts.append(f"cross-cutting worst {rag_text(row.cross_worst)}")
     return " · ".join(parts)
+
+
+def progress_level(row: Any) -> str | None:
+    """The band a recommendation's progress cell is coloured by: its own actions' worst, else the cross-cutting.
+
+    Cross-cutting actions answer every recommendation alike, so colouring by them would paint every row the
+    same; their worst band is still written in the cell.
+    """
+    return row.own_worst if row.own_count else row.cross_worst
 
 
 def actions_text(own: list[str], cross: list[str]) -> str:
@@ -156,7 +166,7 @@ def chain_table(df: pd.DataFrame, kpi_rag: dict[str, Any] | None = None) -> pd.D
                 "Actions": actions_text(row.own_refs, row.cross_refs),
                 "Progress": progress_text(row),
                 "Evidence (KPIs)": ", ".join(kpis) if kpis else "⚠ No KPI evidence",
-                "_rag_level": row.worst_rag,
+                "_rag_level": progress_level(row),
             }
         )
     columns = ["No.", "Recommendation", "Actions", "Progress", "Evidence (KPIs)", "_rag_level"]
@@ -169,7 +179,8 @@ def grade_table(judged: pd.DataFrame) -> pd.DataFrame:
         {
             "Judgement": [formatting.text(lbl) or formatting.text(area)
                           for lbl, area in zip(judged["area_label"], judged["area"], strict=True)],
-            "Grade": [formatting.grade_text(g, s) for g, s in zip(judged["grade"], judged["score"], strict=True)],
+            "Grade": [judgements.grade_text(f, g, s) for f, g, s in
+                      zip(judged["framework"], judged["grade"], judged["score"], strict=True)],
             "_score": judged["score"],
         }
     )

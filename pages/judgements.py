@@ -38,7 +38,9 @@ with over_time:
         if grid.empty:
             st.caption("No graded judgement recorded for this authority.")
         else:
-            st.dataframe(widgets.style_grades(grid.replace("", formatting.BLANK)), hide_index=True, width="stretch")
+            scores = judgements.judgement_grid(history, events, scores=True).drop(columns=judgements.AREA_COLUMN)
+            st.dataframe(widgets.style_grades(grid.replace("", formatting.BLANK), scores), hide_index=True,
+                         width="stretch")
         for note in judgements.scale_notes(history):
             st.caption(plain(note))
         ungraded = events[~events["graded"].astype(bool)]

@@ -304,3 +304,13 @@ def test_grid_labels_columns_itself_when_the_history_has_no_labels(engine: Engin
     history = J.judgements(engine, ["332"]).drop(columns="inspection_label")
     grid = J.judgement_grid(history, pd.DataFrame())
     assert list(grid.columns) == [J.AREA_COLUMN, "ILACS 2022", "ILACS 2018", "SLAC 2011"]
+
+
+def test_grid_scores_colour_an_old_scale_by_its_meaning(engine: Engine) -> None:
+    history, events = J.judgements(engine, ["302"]), J.inspections(engine, ["302"])
+    grid = J.judgement_grid(history, events).set_index(J.AREA_COLUMN)
+    scores = J.judgement_grid(history, events, scores=True).set_index(J.AREA_COLUMN)
+    annual = next(c for c in grid.columns if c.startswith("Annual assessment"))
+    assert grid.loc["Overall effectiveness", annual] == "Performs excellently (4)"
+    assert scores.loc["Overall effectiveness", annual] == 1, "4 on that scale is the best: coloured as best"
+    assert scores.shape == grid.shape

@@ -106,7 +106,6 @@ def test_formatting_words() -> None:
     assert formatting.due_text(dt.date(2019, 3, 31), None, True) == "31 Mar 2019 · overdue"
     assert formatting.due_text(None, "Dec 17, March 18") == "Dec 17, March 18"
     assert formatting.due_text(None, None) == "No date set"
-    assert formatting.grade_text("Good", 2) == "Good (2)" and formatting.grade_text("Good", None) == "Good"
     assert formatting.rule_label("targeted_improvement") == "Targeted improvement"
     assert formatting.count_text(1, "KPI") == "1 KPI" and formatting.count_text(2, "KPI") == "2 KPIs"
     assert formatting.format_datetime(dt.datetime(2026, 12, 1, 20, 8, 15)) == "1 Dec 2026 20:08"

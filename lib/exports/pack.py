@@ -398,7 +398,7 @@ def _judgements_section(judged: pd.DataFrame, later: list[dict[str, Any]]) -> Se
     t = Table(["Judgement", "Grade"], widths=[5.0, 2.5], caption="Latest Ofsted judgements", width=0.7)
     for r in judged.itertuples(index=False):
         area = formatting.text(r.area_label) or formatting.text(r.area)
-        t.add([area, formatting.grade_text(r.grade, r.score)], [None, _grade_fill(r.score)])
+        t.add([area, judgements_mod.grade_text(r.framework, r.grade, r.score)], [None, _grade_fill(r.score)])
     subtitle = formatting.text(first["framework_label"])
     if formatting.text(first["inspection_type"]):
         subtitle += f" – {first['inspection_type']}"

@@ -245,19 +245,29 @@ def _newest_first(long: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(label for _, _, label in ordered))
 
 
-def judgement_grid(history: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """One authority's grades over time: areas (one row per report section) down, inspections across, "" blank."""
+def judgement_grid(history: pd.DataFrame, events: pd.DataFrame, *, scores: bool = False) -> pd.DataFrame:
+    """One authority's grades over time: areas (one row per report section) down, inspections across, "" blank.
+
+    With ``scores`` the same shape holds each cell's normalised score (1 best .. 4 worst, None when ungraded),
+    which is what a cell is coloured by: an old scale's printed number (4 = "performs excellently") is not.
+    """
     long = _grid_long(history, events)
     if long.empty:
         return pd.DataFrame({AREA_COLUMN: pd.Series(dtype=object)})
     columns = _newest_first(long)
     row_order = long.groupby("row")["row_key"].min().sort_values().index.tolist()
-    cells: dict[tuple[str, str], list[str]] = {}
+    cells: dict[tuple[str, str], list[Any]] = {}
     for r in long.itertuples(index=False):
         bucket = cells.setdefault((r.row, r.inspection), [])
-        if r.cell not in bucket:
-            bucket.append(r.cell)
-    records = [{AREA_COLUMN: row, **{c: "; ".join(cells.get((row, c), [])) for c in columns}} for row in row_order]
+        item = (None if r.score == "" else r.score) if scores else r.cell
+        if item not in bucket:
+            bucket.append(item)
+    if scores:
+        records = [{AREA_COLUMN: row, **{c: next(iter(cells.get((row, c), [])), None) for c in columns}}
+                   for row in row_order]
+    else:
+        records = [{AREA_COLUMN: row, **{c: "; ".join(cells.get((row, c), [])) for c in columns}}
+                   for row in row_order]
     return pd.DataFrame(records, columns=[AREA_COLUMN, *columns])
 
 

@@ -70,18 +70,36 @@ def style_rag(df: pd.DataFrame, columns: dict[str, str]) -> Any:
     return shown.style.apply(colour, axis=0)
 
 
-def style_grades(df: pd.DataFrame) -> Any:
-    """Colour grade cells by the score in brackets; the word is always shown too."""
+def style_grades(df: pd.DataFrame, scores: pd.DataFrame | None = None) -> Any:
+    """Colour grade cells by their normalised score (1 best .. 4 worst); the word is always shown too.
+
+    Scores come from ``scores`` (same shape), else a ``_score`` column for the Grade column, else the number in
+    brackets (ILACS and SIF, whose printed number is the score).
+    """
     import re
 
-    def colour(value: Any) -> str:
-        match = re.search(r"\((\d)\)\s*$", str(value))
-        if not match:
-            return ""
-        return f"background-color: {GRADE_COLOURS.get(int(match.group(1)), NEUTRAL_FILL)}; color: #1a1a1a"
-
     shown = df.drop(columns=[c for c in df.columns if str(c).startswith("_")])
-    return shown.style.map(colour)
+    if scores is None and "_score" in df:
+        scores = pd.DataFrame({"Grade": df["_score"]}, index=df.index)
+
+    def fill(score: Any) -> str:
+        if formatting.is_blank(score):
+            return ""
+        return f"background-color: {GRADE_COLOURS.get(int(score), NEUTRAL_FILL)}; color: #1a1a1a"
+
+    if scores is not None:
+        def colour(col: pd.Series) -> list[str]:
+            if col.name not in scores.columns:
+                return [""] * len(col)
+            return [fill(v) for v in scores[col.name]]
+
+        return shown.style.apply(colour, axis=0)
+
+    def by_text(value: Any) -> str:
+        match = re.search(r"\((\d)\)\s*$", str(value))
+        return fill(int(match.group(1))) if match else ""
+
+    return shown.style.map(by_text)
 
 
 def empty_state(message: str) -> None:
