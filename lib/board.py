@@ -107,8 +107,7 @@ def agenda(engine: Engine, as_at: dt.date | None = None) -> list[Step]:
         first = judged.iloc[0]
         caption = (f"{formatting.text(first['framework_label'])} inspection starting "
                    f"{formatting.format_date(first['inspection_start']) or 'on a date not published'}")
-        caption += "".join(f" · later inspection: {item['label']} ({formatting.format_date(item['start'])})"
-                           for item in later)
+        caption += f" · {tables.later_text(later)}" if later else ""
         steps.append(Step("judgements", "Latest Ofsted judgements", "judgements", tables.grade_table(judged),
                           facts={"caption": caption}))
     return steps

@@ -295,3 +295,12 @@ def change_rows(changes: Any) -> dict[str, pd.DataFrame]:
             "Start": [formatting.format_date(d) or "Date not published" for d in ins["start_date"]],
             "Overall": ins["overall"].map(lambda v: formatting.text(v) or "Not graded")})
     return out
+
+
+def later_text(later: list[dict[str, Any]]) -> str:
+    """The inspections after the as-at date, named so none is taken for the current one ("" when none)."""
+    if not later:
+        return ""
+    first = later[0]
+    text = f"later inspection: {first['label']} ({formatting.format_date(first['start']) or 'date not published'})"
+    return text + (f" and {formatting.count_text(len(later) - 1, 'more')}" if len(later) > 1 else "")

@@ -53,9 +53,13 @@ else:
     st.altair_chart(charts.kpi_trend(history, bench, unit=selected["unit"], title=f"{ref} trend"), width="stretch")
     st.markdown("**The figures in the chart**")
     st.dataframe(tables.history_table(history), hide_index=True, width="stretch")
-    if not bench.empty:
+    comparable = bench[bench["comparable"].astype(bool)] if "comparable" in bench else bench
+    if not comparable.empty:
         with st.expander("Benchmarks"):
-            st.dataframe(tables.benchmark_table(bench, selected["decimals"]), hide_index=True, width="stretch")
+            st.dataframe(tables.benchmark_table(comparable, selected["decimals"]), hide_index=True, width="stretch")
+            if len(comparable) < len(bench):
+                st.caption(f"{formatting.count_text(len(bench) - len(comparable), 'published figure')} in another "
+                           "unit (a count beside a rate, a percentage beside a number) are not shown or compared.")
 
 if themes and len(themes) == 1:
     monthly = loaders.load_kpi_values(url, version, ctx["la_code"])

@@ -20,11 +20,13 @@ if chain.empty:
 
 inspections = chain["inspection"].drop_duplicates().tolist()
 current = chain[chain["current"]]["inspection"].drop_duplicates().tolist()
+later = chain[chain["later"]]["inspection"].drop_duplicates().tolist()
 state = setup.filters_from_url({"inspection": "str", "gaps": "bool"})
 wanted = state["inspection"] if state["inspection"] in inspections else (current[0] if current else inspections[-1])
 c1, c2 = st.columns([3, 1])
 chosen = c1.selectbox("Inspection", inspections, index=inspections.index(wanted), key="r_inspection",
-                      format_func=lambda i: i + (" (current programme)" if i in current else ""))
+                      format_func=lambda i: i + (" (current programme)" if i in current
+                                                 else " (after the as-at date)" if i in later else ""))
 gaps_only = c2.toggle("Only gaps", value=state["gaps"], key="r_gaps",
                       help="Recommendations with no action answering them or no KPI evidencing them")
 setup.filters_to_url({"inspection": chosen, "gaps": gaps_only})
@@ -50,7 +52,7 @@ for row in shown.itertuples():
             st.text(f"Own actions: {', '.join(row.own_refs) or 'none'}")
             if row.cross_refs:
                 st.text(f"Cross-cutting actions (answering every recommendation): {', '.join(row.cross_refs)}")
-            st.page_link("pages/action_plan.py", label=f"Open the {row.action_count} actions in the action plan",
+            st.page_link("pages/action_plan.py", label=f"Open {'the ' + formatting.count_text(row.action_count, 'action') if row.action_count > 1 else 'its action'} in the action plan",
                          icon=":material/checklist:", query_params={"rec": row.id})
         else:
             st.warning("No action answers this recommendation yet.", icon=":material/warning:")

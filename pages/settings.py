@@ -27,7 +27,8 @@ with st.form("authority_form"):
 st.header("RAG rules per KPI", anchor=False)
 st.caption(
     "Tolerance: amber when the value misses target by no more than this percentage of the target. "
-    "Targeted improvement: the seed papers' key (green = target met; green amber ≥ 80% of the targeted "
+    "Targeted improvement: the key councils print beside their KPIs (green = target met; green amber ≥ 80% of the "
+    "targeted "
     "improvement; red amber 65–80%; red below 65%)."
 )
 rules = settings.rules_table(eng)

@@ -111,14 +111,17 @@ def test_a_value_without_figures_of_its_period_says_latest_available_with_the_ye
     row = summary.loc["FS/S15"]  # as at 31 March 2017; LAIT holds financial years
     assert row["england_same_period"] is False
     england = bench[(bench["ref"] == "FS/S15") & (bench["comparator"] == "England") & bench["comparable"]]
-    last = england[england["period_end"] == england["period_end"].max()]
+    # never a later year's figure beside an older value: the latest begun by 31 March 2017
+    begun = england[[s <= dt.date(2017, 3, 31) for s in england["period_start"]]]
+    last = begun[begun["period_end"] == begun["period_end"].max()]
     assert row["england_note"] == f"latest available: {last.iloc[0]['year_label']}"
-    assert row["england_note"] == "latest available: 2024/25"
+    assert row["england_note"] == "latest available: 2016/17"
+    assert england["period_end"].max() > dt.date(2024, 1, 1), "later years exist and are not used"
     assert row["quartile_basis"] == "our LAIT figure"
-    assert row["quartile_year"] == "2024/25"
+    assert row["quartile_year"] == "2016/17"
     cell = rb.benchmark_cell(row, "percent", 1)
-    assert "England 54.0% (latest available: 2024/25)" in cell
-    assert "our LAIT figure for 2024/25" in cell
+    assert "(latest available: 2016/17)" in cell and "2024/25" not in cell
+    assert "our LAIT figure for 2016/17" in cell
 
 
 # --- bug 2: a figure in another unit is never drawn or compared -----------------------------------
@@ -295,6 +298,7 @@ def _bench_rows(rows: list[tuple[str, float, str, tuple[str, dt.date, dt.date]]]
 
 
 AY_2024 = ("academic_year", dt.date(2024, 9, 1), dt.date(2025, 8, 31))
+AY_2013 = ("academic_year", dt.date(2013, 9, 1), dt.date(2014, 8, 31))
 
 
 def test_summarise_ranks_our_value_within_its_own_year() -> None:
@@ -311,21 +315,23 @@ def test_summarise_ranks_our_value_within_its_own_year() -> None:
 
 def test_summarise_falls_back_to_our_latest_lait_figure_labelled_with_its_year() -> None:
     las = _bench_rows(
-        [("LA:001", 90.0, "score", AY_2024), ("LA:002", 95.0, "score", AY_2024), ("LA:302", 99.0, "score", AY_2024)]
+        [("LA:001", 90.0, "score", AY_2013), ("LA:002", 95.0, "score", AY_2013), ("LA:302", 99.0, "score", AY_2013),
+         ("LA:001", 99.5, "score", AY_2024), ("LA:302", 10.0, "score", AY_2024)]
     )
     out = rb.summarise(_values(), pd.DataFrame(), las, la_code=BARNET).iloc[0]
-    assert (out["rank"], out["rank_of"]) == (1, 3)
-    assert out["quartile_basis"] == "our LAIT figure" and out["quartile_year"] == "2024/25"
-    assert out["quartile_note"] == "our LAIT figure for 2024/25"
+    assert (out["rank"], out["rank_of"]) == (1, 3), "the 2013/14 year, never the later 2024/25"
+    assert out["quartile_basis"] == "our LAIT figure" and out["quartile_year"] == "2013/14"
+    assert out["quartile_note"] == "our LAIT figure for 2013/14"
 
 
 def test_summarise_never_compares_another_unit() -> None:
     las = _bench_rows([("LA:001", 40.0, "percent", AY_2015), ("LA:302", 99.0, "percent", AY_2015)])
-    published = _bench_rows([("England", 12.0, "percent", AY_2015), ("England", 48.0, "score", AY_2024)])
+    published = _bench_rows([("England", 12.0, "percent", AY_2015), ("England", 48.0, "score", AY_2013),
+                             ("England", 60.0, "score", AY_2024)])
     out = rb.summarise(_values(), published, las, la_code=BARNET).iloc[0]
     assert pd.isna(out["quartile"]) and pd.isna(out["rank"])
-    assert out["england"] == pytest.approx(48.0)  # the score of another year, never the percent of this one
-    assert out["england_note"] == "latest available: 2024/25"
+    assert out["england"] == pytest.approx(48.0)  # the score of an earlier year, never the percent of this one
+    assert out["england_note"] == "latest available: 2013/14"
 
 
 def test_summarise_prefers_the_returns_own_figure_and_a_same_period_one() -> None:

@@ -128,4 +128,4 @@ def test_board_pages_long_lists_and_keeps_every_action(engine: Engine) -> None:
         assert len(step.table) <= board.ROWS_PER_VIEW
     paged = [s for s in steps if " of " in s.title]
     assert all(s.title.endswith(")") for s in paged)
-    assert "SIF 2013-17" in steps[-1].facts["caption"] and "later inspection: ILACS 2024" in steps[-1].facts["caption"]
+    assert "SIF 2013-17" in steps[-1].facts["caption"] and "later inspection: ILACS 2019" in steps[-1].facts["caption"]

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from lib import changes as changes_mod
-from lib import charts, formatting, periods, vocab
+from lib import charts, formatting, periods, tables, vocab
 from lib.read import authorities as authorities_mod
 from lib.read import benchmarks as benchmarks_mod
 from lib.read import judgements as judgements_mod
@@ -219,10 +219,10 @@ def _grade_fill(score: Any) -> str | None:
         return None
 
 
-def action_table(acts: pd.DataFrame, caption: str = "", lead: bool = True) -> Table:
+def action_table(acts: pd.DataFrame, caption: str = "", lead: bool = True, empty: str = "No actions.") -> Table:
     cols = ["Ref", "Action", *(["Lead officer"] if lead else []), "Due", "Status", "RAG"]
     widths = [0.6, 3.2, *([2.6] if lead else []), 1.3, 1.4, 1.2]
-    table = Table(cols, widths=widths, caption=caption, empty="No actions.",
+    table = Table(cols, widths=widths, caption=caption, empty=empty,
                   slide_limits={1: 110, **({2: 90} if lead else {})})
     for r in acts.itertuples(index=False):
         cells = [r.ref, r.title, *([r.lead_officer] if lead else []), formatting.due_text(r.due, r.due_text, r.overdue),
@@ -405,8 +405,8 @@ def _judgements_section(judged: pd.DataFrame, later: list[dict[str, Any]]) -> Se
     subtitle += f" · inspected {formatting.format_date(first['inspection_start']) or 'on a date not published'}"
     if not formatting.is_blank(first["published_date"]):
         subtitle += f" · published {formatting.format_date(first['published_date'])}"
-    for item in later:
-        subtitle += f" · later inspection: {item['label']} ({formatting.format_date(item['start'])})"
+    if later:
+        subtitle += f" · {tables.later_text(later)}"
     return Section("judgements", "judgements", "Latest Ofsted judgements", subtitle=subtitle, tables=[t],
                    note=" ".join(judgements_mod.scale_notes(judged)))
 
@@ -532,15 +532,18 @@ def _recommendation_sections(prog: programme.Programme, acts: pd.DataFrame,
         paragraphs = [("Recommendation", formatting.text(row.text))]
         if r.cross:
             refs = ", ".join(k.split(":", 1)[1] for k in cross_keys)
-            paragraphs.append(("Cross-cutting actions",
-                               f"{formatting.count_text(r.cross, 'cross-cutting action')} also answer this "
-                               f"recommendation: {refs}."))
+            worst = f" (worst {formatting.rag_text(r.cross_worst)})" if r.cross_worst else ""
+            paragraphs.append(("Also answered by",
+                               f"{formatting.count_text(r.cross, 'cross-cutting action')}{worst}, listed once under "
+                               f"'Actions answering every recommendation': {refs}."))
         sections.append(Section(
             f"rec-{row.id}", "recommendation", f"Recommendation {row.label}",
             subtitle=formatting.text(row.inspection)
             + (f" · timeframe: {row.timeframe}" if formatting.text(row.timeframe) else ""),
             facts=facts, paragraphs=paragraphs,
-            tables=[action_table(own, f"Actions answering recommendation {row.label}")],
+            tables=[action_table(own, f"Its own actions (recommendation {row.label})",
+                                 empty="No own action: answered only by the cross-cutting actions." if r.cross
+                                 else "No action answers this recommendation yet.")],
             note="" if (r.own or r.cross) else "No action answers this recommendation yet.",
         ))
     return sections

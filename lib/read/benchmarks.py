@@ -382,16 +382,24 @@ def _sn_mean(year: _Year, neighbours: Mapping[str, list[str]], same: bool) -> _F
     return _Figure(sum(found) / len(found), year.year, source, same, year.key[2], "lait")
 
 
+def _available(start: Any, end: Any, key: PeriodKey) -> bool:
+    """A benchmark period that began by the value's own period end (the same year, overlapping or earlier).
+
+    A benchmark of a later year is never set beside an older value.
+    """
+    return end is not None and (key[2] is None or (start or end) <= key[2])
+
+
 def _comparator_figure(rows: list[dict[str, Any]], key: PeriodKey) -> _Figure | None:
-    """The figure of the value's own period, else the latest one; a return's own figure is
-    preferred to LAIT's for the same period."""
+    """The figure of the value's own period, else the latest one ending by the value's period end; a
+    return's own figure is preferred to LAIT's for the same period."""
     if not rows:
         return None
     same = [r for r in rows if r["_key"] == key and None not in key]
     if same:
         pool = same
     else:
-        dated = [r for r in rows if r["_key"][2] is not None]
+        dated = [r for r in rows if _available(r["_key"][1], r["_key"][2], key)]
         if not dated:
             return None
         last = max(r["_key"][2] for r in dated)
@@ -422,6 +430,8 @@ def _sn_figure(
         if same is not None:
             return same
     for year in sorted(years.values(), key=lambda y: y.key[2] or dt.date.min, reverse=True):
+        if not _available(year.key[1], year.key[2], key):
+            continue
         if printed is not None and printed.end is not None and year.key[2] is not None and printed.end >= year.key[2]:
             return None
         mean = _sn_mean(year, neighbours, False)
@@ -442,7 +452,7 @@ def _ranking(
         value = shown if shown is not None else own.figures[ours]
         basis, note, year = ("our value" if shown is not None else "our LAIT figure"), own.year, own
     else:
-        with_us = [y for y in years.values() if ours in y.figures and y.key[2] is not None]
+        with_us = [y for y in years.values() if ours in y.figures and _available(y.key[1], y.key[2], key)]
         if not with_us:
             return {}
         year = max(with_us, key=lambda y: y.key[2] or dt.date.min)
@@ -525,24 +535,32 @@ def summarise(
     return df
 
 
-def _la_rows(engine: Engine, kpi_ids: list[int], period_ids: list[int], ours: str) -> pd.DataFrame:
-    """Authority rows for the given periods plus, per KPI, the latest year holding our authority."""
+def _la_rows(engine: Engine, kpi_ids: list[int], period_ids: list[int], ours: str,
+             ends: Mapping[int, dt.date | None] | None = None) -> pd.DataFrame:
+    """Authority rows for the given periods plus, per KPI, the latest year holding our authority that ends
+    by that KPI's shown period end (``ends``) and every earlier year holding us (for the SN mean)."""
     if not kpi_ids:
         return derive(pd.DataFrame())
     kpi_clause, kpi_params = in_clause("b.kpi_id", [str(k) for k in kpi_ids], "k")
     kpi_params = {k: int(v) for k, v in kpi_params.items()}
     latest = frame(
         engine,
-        "SELECT b.kpi_id, b.period_id, p.end_date FROM benchmark b JOIN period p ON p.id = b.period_id "
+        "SELECT b.kpi_id, b.period_id, p.start_date, p.end_date FROM benchmark b JOIN period p ON p.id = b.period_id "
         f"WHERE b.comparator = :ours AND {kpi_clause}",
         {"ours": ours, **kpi_params},
     )
     wanted = set(period_ids)
     if not latest.empty:
         latest["end_date"] = to_date(latest["end_date"])
-        for _kpi, group in latest.groupby("kpi_id"):
-            last = max(group["end_date"])
-            wanted |= {int(p) for p in group[group["end_date"] == last]["period_id"]}
+        latest["start_date"] = to_date(latest["start_date"])
+        for kpi, group in latest.groupby("kpi_id"):
+            end = (ends or {}).get(int(kpi))
+            usable = group[[d is not None and (end is None or (b or d) <= end)
+                            for b, d in zip(group["start_date"], group["end_date"], strict=True)]]
+            if usable.empty:
+                continue
+            last = max(usable["end_date"])
+            wanted |= {int(p) for p in usable[usable["end_date"] == last]["period_id"]}
     if not wanted:
         return derive(pd.DataFrame())
     per_clause, per_params = in_clause("b.period_id", [str(p) for p in sorted(wanted)], "q")
@@ -573,7 +591,8 @@ def summary(engine: Engine, la_code: str, latest_values: pd.DataFrame) -> pd.Dat
 
     Columns (SUMMARY_COLUMNS): for each of ``england``, ``region`` (``region_name`` says which)
     and ``sn``: the figure, ``_year`` ("2015/16"), ``_source``, ``_same_period`` and ``_note``
-    (the year, or "latest available: 2024/25"). ``quartile`` (1 best), ``rank`` of ``rank_of``,
+    (the year, or "latest available: 2016/17": the latest begun by the value's period end).
+    ``quartile`` (1 best), ``rank`` of ``rank_of``,
     ``quartile_year``, ``quartile_basis`` ("our value" compared within its own period, or "our
     LAIT figure" of the latest LAIT year), ``quartile_note``; ``la_value``/``la_year``: our own
     LAIT figure used or matching. No figure in a unit other than the KPI's is ever used.
@@ -582,7 +601,9 @@ def summary(engine: Engine, la_code: str, latest_values: pd.DataFrame) -> pd.Dat
         return summarise(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), la_code=la_code)
     published = benchmarks(engine)
     kpi_ids = sorted({int(k) for k in latest_values["kpi_id"].dropna()}) if "kpi_id" in latest_values else []
-    las = _la_rows(engine, kpi_ids, _period_ids(engine, latest_values), f"{LA_PREFIX}{la_code}")
+    ends = {int(k): e for k, e in zip(latest_values["kpi_id"], latest_values["period_end"], strict=True)
+            if not pd.isna(k)} if "kpi_id" in latest_values else {}
+    las = _la_rows(engine, kpi_ids, _period_ids(engine, latest_values), f"{LA_PREFIX}{la_code}", ends)
     region_name = authorities.region_of(engine, la_code) or ""
     chosen = authorities.neighbour_set(engine, la_code)
     codes = authorities.neighbours(engine, la_code)

@@ -382,6 +382,7 @@ class Programme:
                 "inspection": rec.inspection, "number": str(rec.number), "text": rec.text,
                 "timeframe": rec.timeframe, "kind": rec.kind,
                 "current": int(rec.inspection_id) in self.current_inspections,
+                "later": rec.inspection_start is not None and rec.inspection_start > self.as_at,
                 "own_keys": own_keys, "cross_keys": cross_keys,
                 "own_refs": [k.split(":", 1)[1] for k in own_keys],
                 "cross_refs": [k.split(":", 1)[1] for k in cross_keys],
@@ -391,8 +392,9 @@ class Programme:
                 "kpis": self.evidence.get(int(rec.recommendation_id), []),
             })
         columns = ["recommendation_id", "id", "label", "inspection_id", "inspection", "number", "text", "timeframe",
-                   "kind", "current", "own_keys", "cross_keys", "own_refs", "cross_refs", "action_count", "own_count",
-                   "cross_count", "done", "overdue", "own_worst", "cross_worst", "worst_rag", "worst_from", "kpis"]
+                   "kind", "current", "later", "own_keys", "cross_keys", "own_refs", "cross_refs", "action_count",
+                   "own_count", "cross_count", "done", "overdue", "own_worst", "cross_worst", "worst_rag", "worst_from",
+                   "kpis"]
         return pd.DataFrame(rows, columns=columns)
 
 

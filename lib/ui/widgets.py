@@ -123,8 +123,8 @@ def judgement_caption(judged: pd.DataFrame, later: list[Any]) -> str:
     text = f"{formatting.text(first['framework_label'])} inspection starting {format_date(first['inspection_start'])}"
     if not formatting.is_blank(first.get("published_date")):
         text += f", published {format_date(first['published_date'])}"
-    for item in later:
-        text += f" · later inspection: {item['label']} ({format_date(item['start']) or 'date not published'})"
+    if later:
+        text += " · " + tables.later_text(later)
     return plain(text)
 
 
