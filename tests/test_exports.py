@@ -220,8 +220,8 @@ def test_xlsx_pack_respects_the_filters_the_other_packs_respect(engine: Engine) 
     actions = list(book["Actions"].iter_rows(min_row=2, values_only=True))
     assert actions and {(r[0], r[1]) for r in actions} == set(zip(filtered.actions["plan"], filtered.actions["ref"],
                                                                    strict=True))
-    assert {r[6] for r in actions} == {LEAD}
-    kpi_refs = {r[1] for r in book["KPIs"].iter_rows(min_row=2, values_only=True)}
+    assert {r[3] for r in actions} == {LEAD}
+    kpi_refs = {r[0] for r in book["KPIs"].iter_rows(min_row=2, values_only=True)}
     assert kpi_refs == set(filtered.kpis["ref"]) and kpi_refs
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
     assert LEAD in summary["Filters"]
@@ -232,8 +232,8 @@ def test_xlsx_has_summary_and_no_formulas(engine: Engine, board_pack: BoardPack,
     data = xlsx_pack.to_xlsx(engine, board_pack)
     assert formula_sheets(data) == []
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    assert {"Summary", "Actions", "KPIs", "Action updates"} <= set(book.sheetnames)
-    for name in ("Summary", "Actions", "Action updates", "KPIs"):
+    assert book.sheetnames == ["Summary", "Actions", "KPIs", "Board pack"]
+    for name in book.sheetnames:
         for row in book[name].iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"{name}!{cell.coordinate}"
@@ -241,6 +241,13 @@ def test_xlsx_has_summary_and_no_formulas(engine: Engine, board_pack: BoardPack,
     assert summary["Authority"] == "Barnet"
     assert summary["As at"].date() == dt.date(2019, 6, 30)
     assert f"Red KPI {red_kpi['ref']}" in summary
+    from tests.screen_text import is_raw
+
+    raw = [(name, c.coordinate, c.value) for name in book.sheetnames for row in book[name].iter_rows() for c in row
+           if isinstance(c.value, str) and is_raw("table", c.value, ("302",))]
+    assert not raw, raw[:10]
+    titles = [r[0] for r in book["Board pack"].iter_rows(values_only=True) if r and r[0]]
+    assert "Where the programme stands" in titles and any(str(t).startswith("Recommendation ") for t in titles)
     book.close()
 
 
@@ -259,9 +266,9 @@ def test_user_text_stays_text_in_every_format(fresh_seeded_url: str) -> None:
     data = render(engine, built, "xlsx")
     assert formula_sheets(data) == []
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    updates = [r for r in book["Action updates"].iter_rows(values_only=True) if r[1] == "1.16" and r[5]]
-    assert updates[-1][5] == stored
-    assert all(c.data_type != "f" for row in book["Action updates"].iter_rows() for c in row)
+    row = next(r for r in book["Actions"].iter_rows(values_only=True) if r[0] == "FSIAP-2017" and r[1] == "1.16")
+    assert row[-1] == stored, "the latest update as typed, a string cell"
+    assert all(c.data_type != "f" for name in book.sheetnames for row in book[name].iter_rows() for c in row)
     book.close()
     prs = Presentation(io.BytesIO(render(engine, built, "pptx")))
     everything = " ".join(slide_text(s) for s in prs.slides)

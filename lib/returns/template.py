@@ -45,7 +45,7 @@ INSTRUCTIONS = (
 )
 
 
-class _Writer:
+class SheetWriter:
     """Thin helpers over xlsxwriter that keep every user text a string cell."""
 
     def __init__(self) -> None:
@@ -110,7 +110,7 @@ def template(engine: Engine, *, lead_officer: str | None = None, month: periods.
     """The monthly return, pre-filled with current KPIs and actions (or one officer's return pack)."""
     la = base.our_authority(engine)
     month = month or _next_month(base.as_at_date(engine))
-    w = _Writer()
+    w = SheetWriter()
     who = f"Return pack for {lead_officer}" if lead_officer else "All KPIs and actions"
     w.instructions([f"{who} · return for {month.label}"])
 
@@ -189,7 +189,7 @@ EXPORT_JUDGEMENT_COLUMNS = ("LA code", "Framework", "Inspection start", "Body", 
                             "Parent area", "Grade", "Published")
 
 
-def _write_frame(w: _Writer, name: str, columns: Sequence[str], rows: list[dict[str, Any]],
+def _write_frame(w: SheetWriter, name: str, columns: Sequence[str], rows: list[dict[str, Any]],
                  widths: dict[str, int] | None = None) -> None:
     ws = w.sheet(name, columns, widths)
     for i, row in enumerate(rows[:MAX_ROWS * 10], start=1):
@@ -199,19 +199,10 @@ def _write_frame(w: _Writer, name: str, columns: Sequence[str], rows: list[dict[
             w.cell(ws, i, c, value, fmt)
 
 
-def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None, action_keys: set[str] | None = None,
-           kpi_refs: set[str] | None = None) -> bytes:
-    """All current data in the template's layout, plus reference sheets, importable into an empty database.
-
-    ``action_keys`` / ``kpi_refs`` keep only those actions and KPIs (a filtered board pack).
-    """
-    w = _Writer()
+def export(engine: Engine) -> bytes:
+    """All current data in the template's layout, plus reference sheets, importable into an empty database."""
+    w = SheetWriter()
     w.instructions(["", "This is a full export. Importing it into an empty database reproduces the same data."])
-    if summary:
-        ws = w.sheet("Summary", ["Item", "Value"], {"Item": 40, "Value": 40})
-        for i, (k, v) in enumerate(summary, start=1):
-            w.cell(ws, i, 0, k)
-            w.cell(ws, i, 1, v)
     defs = kpi_model.kpis(engine)
     _write_frame(w, "KPI definitions", EXPORT_DEF_COLUMNS, [
         {"Ref": r.ref, "KPI": r.name, "Type": r.kpi_type, "Theme": r.theme, "Unit": r.unit,
@@ -222,9 +213,6 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None, acti
         for r in defs.itertuples(index=False)
     ], {"KPI": 50})
     values = kpi_model.kpi_values(engine)
-    if kpi_refs is not None:
-        values = values[values["ref"].isin(kpi_refs)]
-        defs = defs[defs["ref"].isin(kpi_refs)]
     _write_frame(w, "KPIs", EXPORT_KPI_COLUMNS, [
         {"LA code": r.la_code, "Ref": r.ref, "KPI": r.name, "Theme": r.theme, "Unit": r.unit,
          "Polarity": POLARITY_WORDS.get(r.polarity), "Period": r.period, "Period kind": r.period_kind,
@@ -243,8 +231,6 @@ def export(engine: Engine, *, summary: list[tuple[str, Any]] | None = None, acti
         for r in bench.itertuples(index=False)
     ])
     acts = programme.actions(engine)
-    if action_keys is not None:
-        acts = acts[acts["key"].isin(action_keys)]
     plan_inspections = programme.plan_inspections(engine)
     _write_frame(w, "Actions", EXPORT_ACTION_COLUMNS, [
         {"Plan": a.plan, "Action ID": a.ref, "Recommendation(s)": ", ".join(a.recommendations),
