@@ -94,9 +94,10 @@ def agenda(engine: Engine, as_at: dt.date | None = None) -> list[Step]:
     chain = prog.chain()
     for row in chain[chain["current"]].itertuples(index=False):
         own, cross = prog.answering(row.id)
-        facts = {"text": row.text, "progress": tables.progress_text(row), "id": row.id,
+        worst = f" (worst {formatting.rag_text(row.cross_worst)})" if row.cross_worst else ""
+        facts = {"text": row.text, "progress": f"{row.inspection} · {tables.progress_text(row)}", "id": row.id,
                  "own": list(row.own_refs), "cross_refs": list(row.cross_refs),
-                 "cross": (f"Also answered by {formatting.count_text(len(cross), 'cross-cutting action')}: "
+                 "cross": (f"Also answered by {formatting.count_text(len(cross), 'cross-cutting action')}{worst}: "
                            + ", ".join(row.cross_refs)) if len(cross) else ""}
         steps += _paged(f"rec-{row.id}", f"Recommendation {row.label}", "recommendation",
                         _action_rows(own, lead=False, latest=False), facts,

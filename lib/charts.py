@@ -44,8 +44,12 @@ def chart_benchmarks(bench: pd.DataFrame | None, unit: str | None) -> pd.DataFra
     """
     if bench is None or bench.empty or not {"unit", "period_kind"} <= set(bench.columns):
         return pd.DataFrame(columns=list(bench.columns) if bench is not None else [])
-    keep = [same_unit(unit, u) for u in bench["unit"]]
-    return bench[keep]
+    keep = bench[[same_unit(unit, u) for u in bench["unit"]]]
+    if "origin" in keep and len(keep):
+        # one line per comparator and period: the return's own printed figure before LAIT's (as the scorecard)
+        keep = keep.assign(_o=[0 if o == "return" else 1 for o in keep["origin"]]).sort_values("_o", kind="stable")
+        keep = keep.drop_duplicates(["comparator", "period_kind", "period_start", "period_end"]).drop(columns="_o")
+    return keep
 
 
 def benchmark_frame(

@@ -66,6 +66,11 @@ setup.filters_to_url(
 shown = prog.filter_actions(plans=plans, recommendations=recs, leads=leads, objectives=objectives, rags=rags,
                             statuses=statuses, overdue_only=overdue, search=search)
 st.write(f"{len(shown)} of {formatting.count_text(len(acts), 'action')}")
+if recs:
+    cross = int(shown["applies_to_all"].sum())
+    st.caption(f"{formatting.count_text(len(shown) - cross, 'own action')} and "
+               f"{formatting.count_text(cross, 'cross-cutting action')} (Recs: ALL — they answer every "
+               "recommendation of the inspection).")
 table = tables.action_table(shown)
 event = st.dataframe(
     widgets.style_rag(table, {"RAG": "_rag_level"}) if len(table) <= 500 else table.drop(columns=["_rag_level"]),

@@ -456,7 +456,8 @@ def _ranking(
         if not with_us:
             return {}
         year = max(with_us, key=lambda y: y.key[2] or dt.date.min)
-        value, basis, note = year.figures[ours], "our LAIT figure", f"our LAIT figure for {year.year}"
+        joiner = " " if year.year.startswith("as at") else " for "
+        value, basis, note = year.figures[ours], "our LAIT figure", f"our LAIT figure{joiner}{year.year}"
     others = [v for code, v in year.figures.items() if code != ours]
     place = rank(value, others, polarity)
     if place is None:
