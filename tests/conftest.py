@@ -94,3 +94,15 @@ def fresh_seeded_url(tmp_path: Path, seeded_url: str) -> str:
     dst = tmp_path / "copy.db"
     shutil.copy(src, dst)
     return f"sqlite:///{dst}"
+
+
+@pytest.fixture
+def streamlit_caches() -> Iterator[None]:
+    """Every AppTest run starts with empty Streamlit caches (the loaders are keyed by URL, not test)."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -11,33 +11,20 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
 from pptx import Presentation
 from pypdf import PdfReader
 from sqlalchemy import Engine
-from streamlit.testing.v1 import AppTest
 
 from lib import board, cli, store
 from lib.exports import pack as pack_mod
 from lib.exports import pdf_pack, pptx_pack
 from lib.read import programme
-from lib.ui import setup
+from tests.app_support import open_page
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-
-
-@pytest.fixture(autouse=True)
-def clear_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("streamlit_caches")
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +82,7 @@ def test_recommendation_10_of_2017_never_mixes_with_2012(cli_recs: list[dict[str
 
 def test_the_recommendations_page_lists_the_same_actions(monkeypatch: pytest.MonkeyPatch, seeded_url: str,
                                                          cli_recs: list[dict[str, Any]]) -> None:
-    monkeypatch.setenv("IMPROVEMENT_BOARD_DB", seeded_url)
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("pages/recommendations.py").run()
+    at = open_page(monkeypatch, seeded_url, "pages/recommendations.py")
     expected = {r["id"]: r for r in cli_recs if r["authority"] == "Barnet"}
     seen: set[str] = set()
     for option in at.selectbox(key="r_inspection").options:
@@ -119,10 +103,7 @@ def test_the_recommendations_page_lists_the_same_actions(monkeypatch: pytest.Mon
 
 def test_the_action_plan_filtered_by_each_recommendation(monkeypatch: pytest.MonkeyPatch, seeded_url: str,
                                                          cli_recs: list[dict[str, Any]]) -> None:
-    monkeypatch.setenv("IMPROVEMENT_BOARD_DB", seeded_url)
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("pages/action_plan.py").run()
+    at = open_page(monkeypatch, seeded_url, "pages/action_plan.py")
     plans = at.multiselect(key="f_plan").options
     at.multiselect(key="f_plan").set_value([p.removesuffix(" (history)") for p in plans]).run()
     for rec in (r for r in cli_recs if r["authority"] == "Barnet"):
@@ -189,9 +170,7 @@ def test_the_powerpoint_and_pdf_packs_list_the_same_actions(board_pack: pack_mod
 def test_rag_counts_agree_on_the_overview_the_board_and_the_packs(
     monkeypatch: pytest.MonkeyPatch, seeded_url: str, engine: Engine, board_pack: pack_mod.BoardPack
 ) -> None:
-    monkeypatch.setenv("IMPROVEMENT_BOARD_DB", seeded_url)
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
+    at = open_page(monkeypatch, seeded_url, "pages/overview.py")
     metrics = [m.value for m in at.metric]
     overview = {"green": int(metrics[0]), "amber": int(metrics[1]), "red": int(metrics[2]), "overdue": int(metrics[3])}
     facts = board.agenda(engine)[0].facts["actions"]
@@ -210,4 +189,3 @@ def test_rag_counts_agree_on_the_overview_the_board_and_the_packs(
                 rows += [[c.text for c in row.cells] for row in shape.table.rows]
     total_row = next(r for r in rows if r[0] == "Actions – current programme")
     assert [int(v) for v in total_row[1:4]] == [overview["green"], overview["amber"], overview["red"]]
-    assert setup.PAGES[0][0] == "pages/overview.py"

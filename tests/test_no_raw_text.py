@@ -8,40 +8,23 @@ inspection on the Recommendations page, and the judgements of authorities with o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lib import board, sample, snapshots, store
-from lib.ui import setup
+from tests.app_support import PAGES, open_page
 from tests.screen_text import raw_markers, screen_texts
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-PAGES = [path for path, *_ in setup.PAGES]
 CODES = ("302", "800", "332")
 
 
-@pytest.fixture(autouse=True)
-def clear_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("streamlit_caches")
 
 
 def run(monkeypatch: pytest.MonkeyPatch, url: str, page: str, params: dict[str, str] | None = None) -> AppTest:
-    monkeypatch.setenv("IMPROVEMENT_BOARD_DB", url)
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page != PAGES[0]:
-        at.switch_page(page).run()
+    at = open_page(monkeypatch, url, page, params)
     assert not at.exception, at.exception
     return at
 
@@ -88,11 +71,7 @@ def test_action_plan_with_an_action_selected(monkeypatch: pytest.MonkeyPatch, se
 def test_every_board_step(monkeypatch: pytest.MonkeyPatch, seeded_url: str) -> None:
     steps = board.agenda(store.get_engine(seeded_url))
     assert len(steps) > 20
-    monkeypatch.setenv("IMPROVEMENT_BOARD_DB", seeded_url)
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["step"] = "1"
-    at.run()
-    at.switch_page("pages/board.py").run()
+    at = open_page(monkeypatch, seeded_url, "pages/board.py", {"step": "1"})
     for n in range(1, len(steps) + 1):
         assert not at.exception, at.exception
         assert f"step {n} of {len(steps)}" in " ".join(c.value for c in at.caption), n
