@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.pack_bench [--db URL] [--runs 5]     (or: .venv/bin/python bench/pack_bench.py)
 
-Each run builds the pack from the database (queries, changes, chart specs) and writes it, chart
+Each run builds the pack from the database (read models, changes, chart specs) and writes it, chart
 PNGs included (vl-convert, no browser), so the figure is what a user waits for. The first,
 untimed run warms imports and the chart renderer. Target: at most 5 s for the PowerPoint pack.
 Without --db the sample data is seeded into a temporary SQLite database first.

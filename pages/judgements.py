@@ -27,21 +27,19 @@ setup.filters_to_url({"la": chosen})
 
 over_time, across = st.tabs(["Over time", "Beside neighbours and England"])
 with over_time:
-    history = loaders.load_judgements(url, version, (chosen,))
     events = loaders.load_inspections(url, version, (chosen,))
     if events.empty:
         widgets.empty_state("No inspections recorded for this authority.")
     else:
-        grid = judgements.judgement_grid(history, events)
+        grid, scores, notes = loaders.load_judgement_grid(url, version, chosen)
         st.caption("Rows are judgement areas matched across frameworks (2009–12, SIF, ILACS) by the crosswalk; "
                    "columns are inspections, newest first. Grades are the published words with their 1–4 score.")
         if grid.empty:
             st.caption("No graded judgement recorded for this authority.")
         else:
-            scores = judgements.judgement_grid(history, events, scores=True).drop(columns=judgements.AREA_COLUMN)
             st.dataframe(widgets.style_grades(grid.replace("", formatting.BLANK), scores), hide_index=True,
                          width="stretch")
-        for note in judgements.scale_notes(history):
+        for note in notes:
             st.caption(plain(note))
         ungraded = events[~events["graded"].astype(bool)]
         if not ungraded.empty:

@@ -12,8 +12,7 @@ ctx = loaders.load_context(url, version)
 st.title("Recommendations", anchor=False)
 st.caption("Each recommendation with the actions that answer it and the KPIs that evidence it")
 
-prog = loaders.load_programme(url, version)
-chain = prog.chain()
+chain = loaders.load_chain(url, version)
 if chain.empty:
     widgets.empty_state("No recommendations recorded yet — they arrive with an inspection or an action-plan return.")
     st.stop()

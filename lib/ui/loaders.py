@@ -32,6 +32,20 @@ def load_programme(url: str, version: str) -> programme.Programme:
     return programme.programme(engine_for(url))
 
 
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def load_chain(url: str, version: str) -> pd.DataFrame:
+    """Each recommendation with the actions answering it (the programme's chain, built once per revision)."""
+    return load_programme(url, version).chain()
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner=False)
+def load_judgement_grid(url: str, version: str, la_code: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """One authority's grid over time: grade words, their scores (for colour) and the scale notes."""
+    history, events = load_judgements(url, version, (la_code,)), load_inspections(url, version, (la_code,))
+    scores = judgements.judgement_grid(history, events, scores=True).drop(columns=judgements.AREA_COLUMN)
+    return judgements.judgement_grid(history, events), scores, judgements.scale_notes(history)
+
+
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def load_kpi_values(url: str, version: str, la_code: str | None = None) -> pd.DataFrame:
     return kpis.kpi_values(engine_for(url), la_code)
