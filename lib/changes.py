@@ -104,18 +104,19 @@ class Changes:
     def headline(self) -> str:
         """One sentence for a slide subtitle or the CLI's first line."""
         c = self.counts()
+        count = formatting.count_text
         parts = [
-            f"{c['action_rag_changes']} action RAG change(s) ({c['actions_turned_red']} turned red)",
-            f"{c['action_status_changes']} status change(s)",
+            f"{count(c['action_rag_changes'], 'action RAG change')} ({c['actions_turned_red']} turned red)",
+            count(c["action_status_changes"], "status change"),
             f"{c['new_overdue']} newly overdue",
-            f"{c['kpi_rag_changes']} KPI RAG change(s)",
-            f"{c['kpi_direction_changes']} KPI direction change(s)",
+            count(c["kpi_rag_changes"], "KPI RAG change"),
+            count(c["kpi_direction_changes"], "KPI direction change"),
             f"{c['action_commentary'] + c['kpi_commentary']} new commentary",
         ]
         if c["inspections"]:
-            parts.append(f"{c['inspections']} new inspection(s)")
+            parts.append(count(c["inspections"], "new inspection"))
         if c["uploads"]:
-            parts.append(f"{c['uploads']} upload(s)")
+            parts.append(count(c["uploads"], "upload"))
         return "; ".join(parts)
 
     def lines(self) -> list[str]:

@@ -21,9 +21,9 @@ step = steps[index]
 top = st.columns([4.2, 1.5, 1.4, 2.2], vertical_alignment="center")
 top[0].caption(plain(f"{ctx['authority']} · as at {formatting.format_date(ctx['as_at'])} · "
                      f"step {index + 1} of {len(steps)}"))
-top[1].button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=index == 0,
+top[1].button("Previous", shortcut="Left", disabled=index == 0,
               on_click=setup.agenda_move, args=(-1, len(steps)), key="agenda_prev")
-top[2].button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=index == len(steps) - 1,
+top[2].button("Next", shortcut="Right", disabled=index == len(steps) - 1,
               on_click=setup.agenda_move, args=(1, len(steps)), key="agenda_next", type="primary")
 top[3].toggle("Presentation mode", value=setup.presenting(), key="present_toggle", on_change=setup.toggle_presenting)
 

@@ -64,7 +64,11 @@ with st.form("mark_board", border=True):
                "with later data. Later uploads never change a snapshot.")
     if st.form_submit_button("Mark this board meeting", type="primary"):
         snapshot_id = widgets.mark_board(url, meeting, title)
-        st.success(f"Snapshot {snapshot_id} saved: {plain(title)} on {formatting.format_date(meeting)}.")
+        st.session_state["snapshot_message"] = (f"Snapshot {snapshot_id} saved: {title} on "
+                                                f"{formatting.format_date(meeting)}.")
+        st.rerun()  # so the new snapshot is listed (and reopened below) at once
+if "snapshot_message" in st.session_state:
+    st.success(plain(st.session_state.pop("snapshot_message")))
 
 if not snaps.empty:
     st.header("Reopen a snapshot as presented", anchor=False)

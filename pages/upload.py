@@ -57,5 +57,8 @@ else:
     undoable = history[history["Outcome"] == "Imported"]["Upload"].tolist()
     c1, c2 = st.columns([2, 1])
     chosen = c1.selectbox("Upload", undoable, index=None, placeholder="Choose an upload to undo", key="undo_choice")
-    c2.button("Undo this upload", disabled=chosen is None, on_click=uploads.undo_upload, args=(url, chosen),
-              key="undo_button")
+    with c2.popover("Undo this upload", disabled=chosen is None, icon=":material/undo:"):
+        st.write(f"Undo upload {chosen}? It removes every row the upload stored and restores what it changed. "
+                 "The file itself stays in the history.")
+        st.button(f"Yes, undo upload {chosen}", on_click=uploads.undo_upload, args=(url, chosen), key="undo_button",
+                  type="primary")

@@ -179,3 +179,17 @@ def test_changes_page_lists_a_rag_change_made_by_a_second_monthly_return(
     row = data[data["Ref"] == "1.03"].iloc[0]
     assert "→" in row["RAG"] and row["RAG"].endswith("Red")
     assert any("1 action RAG change" in i.value or "action RAG change" in i.value for i in at.info)
+
+
+def test_marking_a_board_meeting_lists_the_snapshot_at_once(monkeypatch: pytest.MonkeyPatch,
+                                                           fresh_seeded_url: str) -> None:
+    at = open_page(monkeypatch, fresh_seeded_url, "pages/changes.py")
+    assert not at.exception, at.exception
+    assert not any(s.key == "ch_reopen" for s in at.selectbox), "no snapshot yet"
+    at.text_input[0].set_value("July improvement board")
+    next(b for b in at.button if b.label == "Mark this board meeting").click().run()
+    assert not at.exception, at.exception
+    assert any("Snapshot 1 saved" in s.value for s in at.success), [s.value for s in at.success]
+    reopen = at.selectbox(key="ch_reopen")
+    assert len(reopen.options) == 1 and "July improvement board" in reopen.options[0]
+    assert any(t.label == "KPIs as presented" for t in at.tabs)

@@ -241,7 +241,7 @@ def _kpi_trend(values: pd.DataFrame, bench: pd.DataFrame, row: Any) -> Chart | N
     points = history[history["value"].notna()]
     first, last = points.iloc[0], points.iloc[-1]
     alt_text = (
-        f"Trend of {row.ref} over {len(points)} period(s), from "
+        f"Trend of {row.ref} over {formatting.count_text(len(points), 'period')}, from "
         f"{formatting.format_value(first['value'], row.unit, row.decimals)} ({first['period']}) to "
         f"{formatting.format_value(last['value'], row.unit, row.decimals)} ({last['period']})"
     )

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib.formatting import BLANK, plain
+from lib.formatting import BLANK, count_text, plain
 from lib.ui.setup import current_user, data_changed, data_version, engine_for
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,10 +53,10 @@ def show_import_result(result: Any, key: str) -> None:
         show_upload_changes(result, key)
     errors, warnings = result.errors, result.warnings
     if errors:
-        st.error(f"{len(errors)} problem(s) — nothing from this file will be stored. Fix them and upload again.",
+        st.error(f"{count_text(len(errors), 'problem')} — nothing from this file will be stored. Fix them and upload again.",
                  icon=":material/error:")
     if warnings:
-        st.warning(f"{len(warnings)} warning(s) — the import is allowed; check them.", icon=":material/warning:")
+        st.warning(f"{count_text(len(warnings), 'warning')} — the import is allowed; check them.", icon=":material/warning:")
     listed = [p for p in result.problems if p.severity != "note"]
     if listed:
         st.dataframe(pd.DataFrame([p.as_row() for p in listed]), hide_index=True, width="stretch",
@@ -69,7 +69,7 @@ def show_import_result(result: Any, key: str) -> None:
     notes = result.notes + [p.line().removeprefix("note: ").removeprefix(result.filename + ": ")
                             for p in result.cell_notes]
     if notes:
-        with st.expander(f"How the file was read ({len(notes)} note(s))", icon=":material/info:"):
+        with st.expander(f"How the file was read ({count_text(len(notes), 'note')})", icon=":material/info:"):
             st.dataframe(pd.DataFrame({"Note": notes}), hide_index=True, width="stretch")
 
 
@@ -94,7 +94,7 @@ def show_upload_changes(result: Any, key: str) -> None:
                  column_config={"Item": st.column_config.TextColumn(width="medium"),
                                 "From": st.column_config.TextColumn(width="medium"),
                                 "To": st.column_config.TextColumn(width="medium")})
-    st.caption(f"{len(shown)} of {len(frame)} change(s) shown. Confirming stores exactly these.")
+    st.caption(f"{len(shown)} of {count_text(len(frame), 'change')} shown. Confirming stores exactly these.")
 
 
 
