@@ -53,10 +53,11 @@ def show_import_result(result: Any, key: str) -> None:
         show_upload_changes(result, key)
     errors, warnings = result.errors, result.warnings
     if errors:
-        st.error(f"{count_text(len(errors), 'problem')} — nothing from this file will be stored. Fix them and upload again.",
-                 icon=":material/error:")
+        st.error(f"{count_text(len(errors), 'problem')} — nothing from this file will be stored. Fix them and "
+                 "upload again.", icon=":material/error:")
     if warnings:
-        st.warning(f"{count_text(len(warnings), 'warning')} — the import is allowed; check them.", icon=":material/warning:")
+        st.warning(f"{count_text(len(warnings), 'warning')} — the import is allowed; check them.",
+                   icon=":material/warning:")
     listed = [p for p in result.problems if p.severity != "note"]
     if listed:
         st.dataframe(pd.DataFrame([p.as_row() for p in listed]), hide_index=True, width="stretch",
