@@ -70,13 +70,13 @@ def agenda(engine: Engine, as_at: dt.date | None = None) -> list[Step]:
     })]
     if len(acts):
         hot = acts[[vocab.rag_band(r) in ("red", "amber") for r in acts["rag"]]]
-        hot = hot.assign(_o=[vocab.BAND_ORDER.index(vocab.rag_band(r) or "green") for r in hot["rag"]])
+        hot = hot.assign(_o=[vocab.severity(r) for r in hot["rag"]])
         hot = hot.sort_values(["_o", "due"], na_position="last")
         steps += _paged("actions", "Red and amber actions", "actions", _action_rows(hot, lead=True, latest=True),
                         note=None if len(hot) else "No action of the current programme is red or amber.")
     if len(latest):
         off = latest[latest["rag"].isin(["red", "amber"])]
-        off = off.assign(_o=[0 if r == "red" else 1 for r in off["rag"]]).sort_values(["_o", "ref"])
+        off = off.assign(_o=[vocab.severity(r) for r in off["rag_level"]]).sort_values(["_o", "ref"])
         table = pd.DataFrame({
             "Ref": off["ref"].tolist(), "KPI": off["name"].map(formatting.or_blank).tolist(),
             "Value": [tables.value_text(v, u, d, w, m) for v, u, d, w, m in
@@ -94,7 +94,7 @@ def agenda(engine: Engine, as_at: dt.date | None = None) -> list[Step]:
     chain = prog.chain()
     for row in chain[chain["current"]].itertuples(index=False):
         own, cross = prog.answering(row.id)
-        worst = f" (worst {formatting.rag_text(row.cross_worst)})" if row.cross_worst else ""
+        worst = f" (worst {formatting.rag_text(row.cross_worst)})" if isinstance(row.cross_worst, str) else ""
         facts = {"text": row.text, "progress": f"{row.inspection} · {tables.progress_text(row)}", "id": row.id,
                  "own": list(row.own_refs), "cross_refs": list(row.cross_refs),
                  "cross": (f"Also answered by {formatting.count_text(len(cross), 'cross-cutting action')}{worst}: "

@@ -191,7 +191,7 @@ def capture(engine: Engine, as_at: dt.date | None = None) -> dict[str, Any]:
             "kpis": encode_frame(latest),
             "judgements": encode_frame(judged),
             "chain": encode_frame(prog.chain()),
-            "benchmarks": encode_frame(benchmarks.summary(engine, la, latest)),
+            "benchmarks": encode_frame(benchmarks.summary(engine, la, latest, as_at)),
         },
         "attention": {name: encode_frame(df) for name, df in attention.items()},
     }

@@ -129,9 +129,9 @@ def progress_text(row: Any) -> str:
     parts = [f"{row.done}/{row.action_count} done"]
     if row.overdue:
         parts.append(f"{row.overdue} overdue")
-    if row.own_worst:
+    if isinstance(row.own_worst, str):
         parts.append(f"own worst {rag_text(row.own_worst)}")
-    if row.cross_worst:
+    if isinstance(row.cross_worst, str):
         parts.append(f"cross-cutting worst {rag_text(row.cross_worst)}")
     return " · ".join(parts)
 
@@ -142,7 +142,8 @@ def progress_level(row: Any) -> str | None:
     Cross-cutting actions answer every recommendation alike, so colouring by them would paint every row the
     same; their worst band is still written in the cell.
     """
-    return row.own_worst if row.own_count else row.cross_worst
+    level = row.own_worst if row.own_count else row.cross_worst
+    return level if isinstance(level, str) else None
 
 
 def actions_text(own: list[str], cross: list[str]) -> str:
@@ -303,4 +304,4 @@ def later_text(later: list[dict[str, Any]]) -> str:
         return ""
     first = later[0]
     text = f"later inspection: {first['label']} ({formatting.format_date(first['start']) or 'date not published'})"
-    return text + (f" and {formatting.count_text(len(later) - 1, 'more')}" if len(later) > 1 else "")
+    return text + (f" and {len(later) - 1} more" if len(later) > 1 else "")

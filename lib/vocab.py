@@ -127,6 +127,14 @@ BAND_ORDER: tuple[str, ...] = ("red", "amber", "green")  # worst first
 COUNT_BANDS: tuple[str, ...] = ("green", "amber", "red", "none")  # the order counts are shown in
 
 
+LEVEL_ORDER: tuple[str, ...] = ("red", "red_amber", "amber", "green_amber", "green", "blue")  # worst first
+
+
+def severity(level: object) -> int:
+    """Sort key of a RAG level, worst first (no RAG last)."""
+    return LEVEL_ORDER.index(level) if isinstance(level, str) and level in LEVEL_ORDER else len(LEVEL_ORDER)
+
+
 def worst_band(levels: Iterable[object]) -> str | None:
     """The worst band among RAG levels (red, then amber, then green); None when none has a RAG."""
     bands = {rag_band(level) for level in levels}

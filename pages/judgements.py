@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import charts, formatting
+from lib import charts, formatting, tables
 from lib.formatting import plain
 from lib.read import judgements
 from lib.ui import loaders, setup, widgets
@@ -41,6 +41,11 @@ with over_time:
                          width="stretch")
         for note in notes:
             st.caption(plain(note))
+        if chosen == ctx["la_code"]:
+            _judged, later = loaders.load_latest_judgement(url, version, chosen, ctx["as_at"])
+            if later:
+                st.caption(plain(f"The data is as at {formatting.format_date(ctx['as_at'])}: "
+                                 + tables.later_text(later) + " came after it (not the judgement the board reports)."))
         ungraded = events[~events["graded"].astype(bool)]
         if not ungraded.empty:
             st.markdown("**Ungraded visits**")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import charts, formatting, tables
 from lib.formatting import plain
-from lib.read import kpis
+from lib.read import benchmarks, kpis
 from lib.ui import loaders, setup, widgets
 
 eng = setup.page_setup("KPI scorecard")
@@ -44,7 +44,8 @@ if selected is None:
 else:
     ref = selected["ref"]
     history = loaders.load_kpi_history(url, version, ctx["la_code"], ref)
-    bench = loaders.load_benchmarks(url, version, ref)
+    # what the board could know on the as-at date: no benchmark of a year that had not ended by then
+    bench = benchmarks.published_by(loaders.load_benchmarks(url, version, ref), ctx["as_at"])
     st.header(plain(f"{ref} · {selected['name']}"), anchor=False)
     st.caption(plain(
         f"{formatting.polarity_text(selected['polarity'])} · rule: {formatting.rule_label(selected['rag_rule'])} · "

@@ -129,3 +129,30 @@ def test_board_pages_long_lists_and_keeps_every_action(engine: Engine) -> None:
     paged = [s for s in steps if " of " in s.title]
     assert all(s.title.endswith(")") for s in paged)
     assert "SIF 2013-17" in steps[-1].facts["caption"] and "later inspection: ILACS 2019" in steps[-1].facts["caption"]
+
+
+def test_later_inspections_and_progress_words() -> None:
+    later = [{"label": "ILACS 2019", "start": dt.date(2019, 5, 13)}, {"label": "ILACS 2024", "start": None},
+             {"label": "Focused visit 2021", "start": None}]
+    assert tables.later_text(later) == "later inspection: ILACS 2019 (13 May 2019) and 2 more"
+    assert tables.later_text([]) == ""
+    row = pd.DataFrame([{"action_count": 8, "done": 5, "overdue": 0, "own_count": 0, "own_worst": None,
+                         "cross_worst": "red"}]).iloc[0]
+    text = tables.progress_text(row)
+    assert "own worst" not in text and "cross-cutting worst ✖ Red" in text
+    assert tables.progress_level(row) == "red"
+
+
+def test_severity_orders_levels_worst_first() -> None:
+    levels = ["amber", "green_amber", "red_amber", None, "red", "green"]
+    assert sorted(levels, key=vocab.severity) == ["red", "red_amber", "amber", "green_amber", "green", None]
+
+
+def test_no_benchmark_of_a_year_unfinished_by_the_as_at_date(engine: Engine) -> None:
+    from lib.read import benchmarks
+
+    bench = benchmarks.benchmarks(engine, "DU-ASSESS45")
+    shown = benchmarks.published_by(bench, dt.date(2019, 6, 30))
+    assert len(shown) < len(bench) and (shown["period_end"] <= dt.date(2019, 6, 30)).all()
+    summary = benchmarks.summary(engine, "302", kpis.latest_kpis(engine, "302"), dt.date(2019, 6, 30))
+    assert not summary["england_note"].fillna("").str.contains("2019/20|202[0-9]").any()

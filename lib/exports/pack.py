@@ -190,7 +190,8 @@ class BoardPack:
         for r in self.red_kpis.itertuples(index=False):
             value = formatting.format_value(r.value, r.unit, r.decimals)
             target = formatting.format_target(r.target, r.target_text, r.unit, r.decimals)
-            out.append((f"Red KPI {r.ref}", f"{r.name}: {value} against target {target or 'none'} ({r.period})"))
+            why = "" if r.rag == "red" else f"; published red, derived {formatting.rag_word(r.rag_level)}"
+            out.append((f"Red KPI {r.ref}", f"{r.name}: {value} against target {target or 'none'} ({r.period}{why})"))
         c = self.changes.counts()
         out.append((f"Changes since {formatting.format_date(self.since)}", self.changes.headline()))
         out.append(("Actions turned red", c["actions_turned_red"]))
@@ -475,7 +476,7 @@ def build_pack(
     sections += _recommendation_sections(prog, acts, filters)
 
     note("kpis")
-    bench = benchmarks_mod.benchmarks(engine) if not red.empty else pd.DataFrame()
+    bench = benchmarks_mod.published_by(benchmarks_mod.benchmarks(engine), as_at) if not red.empty else pd.DataFrame()
     for row in red.itertuples(index=False):
         sections.append(_kpi_section(row, values, bench))
 

@@ -94,7 +94,7 @@ def to_xlsx(engine: Engine, pack: BoardPack) -> bytes:
         w.cell(ws, i, 0, item)
         w.cell(ws, i, 1, value)
     _frame(w, "Actions", _actions(pack), {"Action": 50, "Lead officer": 30, "Latest update": 60, "Due": 20})
-    summary = benchmarks.summary(engine, pack.la_code, pack.kpis) if len(pack.kpis) else pd.DataFrame()
+    summary = benchmarks.summary(engine, pack.la_code, pack.kpis, pack.as_at) if len(pack.kpis) else pd.DataFrame()
     scorecard = tables.scorecard_table(pack.kpis, summary)
     _frame(w, "KPIs", scorecard, {"KPI": 50, "Benchmarks": 50, "Period": 22})
     _sections(w, pack.sections)

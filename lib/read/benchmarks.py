@@ -35,6 +35,7 @@ from sqlalchemy import Engine
 from lib import periods, reference
 from lib.formatting import format_value
 from lib.read import authorities
+from lib.read.base import as_at_date as base_as_at
 from lib.read.base import frame, in_clause, to_date
 
 ENGLAND = "England"
@@ -537,7 +538,7 @@ def summarise(
 
 
 def _la_rows(engine: Engine, kpi_ids: list[int], period_ids: list[int], ours: str,
-             ends: Mapping[int, dt.date | None] | None = None) -> pd.DataFrame:
+             ends: Mapping[int, dt.date | None] | None = None, until: dt.date | None = None) -> pd.DataFrame:
     """Authority rows for the given periods plus, per KPI, the latest year holding our authority that ends
     by that KPI's shown period end (``ends``) and every earlier year holding us (for the SN mean)."""
     if not kpi_ids:
@@ -556,7 +557,7 @@ def _la_rows(engine: Engine, kpi_ids: list[int], period_ids: list[int], ours: st
         latest["start_date"] = to_date(latest["start_date"])
         for kpi, group in latest.groupby("kpi_id"):
             end = (ends or {}).get(int(kpi))
-            usable = group[[d is not None and (end is None or (b or d) <= end)
+            usable = group[[d is not None and (end is None or (b or d) <= end) and (until is None or d <= until)
                             for b, d in zip(group["start_date"], group["end_date"], strict=True)]]
             if usable.empty:
                 continue
@@ -587,7 +588,14 @@ def _period_ids(engine: Engine, values: pd.DataFrame) -> list[int]:
     return sorted(i for i in ids if i is not None)
 
 
-def summary(engine: Engine, la_code: str, latest_values: pd.DataFrame) -> pd.DataFrame:
+def published_by(bench: pd.DataFrame, until: dt.date | None) -> pd.DataFrame:
+    """The benchmarks whose period had ended by ``until`` (the data's as-at date): what a reader then could know."""
+    if until is None or bench.empty:
+        return bench
+    return bench[[not pd.isna(e) and e <= until for e in bench["period_end"]]]
+
+
+def summary(engine: Engine, la_code: str, latest_values: pd.DataFrame, as_at: dt.date | None = None) -> pd.DataFrame:
     """Per shown KPI value: England, our region and statistical neighbours, quartile and rank.
 
     Columns (SUMMARY_COLUMNS): for each of ``england``, ``region`` (``region_name`` says which)
@@ -600,11 +608,13 @@ def summary(engine: Engine, la_code: str, latest_values: pd.DataFrame) -> pd.Dat
     """
     if latest_values is None or latest_values.empty:
         return summarise(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), la_code=la_code)
-    published = benchmarks(engine)
+    until = as_at or base_as_at(engine)
+    published = published_by(benchmarks(engine), until)
     kpi_ids = sorted({int(k) for k in latest_values["kpi_id"].dropna()}) if "kpi_id" in latest_values else []
     ends = {int(k): e for k, e in zip(latest_values["kpi_id"], latest_values["period_end"], strict=True)
             if not pd.isna(k)} if "kpi_id" in latest_values else {}
-    las = _la_rows(engine, kpi_ids, _period_ids(engine, latest_values), f"{LA_PREFIX}{la_code}", ends)
+    las = published_by(_la_rows(engine, kpi_ids, _period_ids(engine, latest_values), f"{LA_PREFIX}{la_code}", ends,
+                                until), until)
     region_name = authorities.region_of(engine, la_code) or ""
     chosen = authorities.neighbour_set(engine, la_code)
     codes = authorities.neighbours(engine, la_code)

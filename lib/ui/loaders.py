@@ -68,7 +68,8 @@ def load_benchmarks(url: str, version: str, kpi_ref: str | None = None) -> pd.Da
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def load_benchmark_summary(url: str, version: str, la_code: str) -> pd.DataFrame:
-    return benchmarks.summary(engine_for(url), la_code, load_latest_kpis(url, version, la_code))
+    ctx = load_context(url, version)
+    return benchmarks.summary(engine_for(url), la_code, load_latest_kpis(url, version, la_code), ctx["as_at"])
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
