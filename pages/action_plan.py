@@ -29,7 +29,7 @@ if len(wanted_action) and wanted_action.iloc[0]["plan"] not in plan_default:
     plan_default.append(wanted_action.iloc[0]["plan"])  # a deep link to a history plan's action opens it
 # "?rec=10" (a number of the current programme) is read as that recommendation's id.
 rec_ids = prog.recommendations["id"].tolist()
-rec_state = [rec["id"] for r in state["rec"] if (rec := prog.find_recommendation(r)) is not None]
+rec_state = prog.resolve(state["rec"])
 if rec_state and not state["plan"]:
     plan_default = plan_options  # a recommendation's actions live in the plan answering its inspection
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib import formatting, tables
 from lib.formatting import plain
+from lib.read import programme
 from lib.ui import loaders, setup, widgets
 
 eng = setup.page_setup("Recommendations")
@@ -30,9 +31,7 @@ gaps_only = c2.toggle("Only gaps", value=state["gaps"], key="r_gaps",
                       help="Recommendations with no action answering them or no KPI evidencing them")
 setup.filters_to_url({"inspection": chosen, "gaps": gaps_only})
 
-shown = chain[chain["inspection"] == chosen]
-if gaps_only:
-    shown = shown[(shown["action_count"] == 0) | (shown["kpis"].map(len) == 0)]
+shown = programme.chain_filter(chain, inspection=chosen, gaps_only=gaps_only)
 m1, m2, m3 = st.columns(3)
 m1.metric("Recommendations", len(shown))
 m2.metric("⚠ With no action", int((shown["action_count"] == 0).sum()))

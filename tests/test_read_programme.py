@@ -113,3 +113,12 @@ def test_an_empty_database(empty_engine: Engine) -> None:
     assert empty.chain().empty and empty.lead_options() == []
     assert base.our_authority(empty_engine) == "302"
     assert isinstance(base.as_at_date(empty_engine), dt.date)
+
+
+def test_resolve_and_chain_filter(prog: programme.Programme) -> None:
+    assert prog.resolve(["10", "SIF 2017 · 3", "99"]) == ["SIF 2017 · 10", "SIF 2017 · 3"]
+    chain = prog.chain()
+    sif = programme.chain_filter(chain, inspection="SIF 2017")
+    assert len(sif) == 19 and set(sif["inspection"]) == {"SIF 2017"}
+    gaps = programme.chain_filter(chain, inspection="SIF 2017", gaps_only=True)
+    assert 0 < len(gaps) < len(sif) and ((gaps["action_count"] == 0) | (gaps["kpis"].map(len) == 0)).all()

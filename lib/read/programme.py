@@ -297,6 +297,10 @@ class Programme:
             hit = current[current["number"].astype(str) == text]
         return hit.iloc[0] if len(hit) == 1 else None
 
+    def resolve(self, wanted: list[str]) -> list[str]:
+        """The ids of the recommendations named by ids or current-programme numbers (a "?rec=10" bookmark)."""
+        return [rec["id"] for w in wanted if (rec := self.find_recommendation(w)) is not None]
+
     def answering(self, rec_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(own actions, cross-cutting actions) of a recommendation, by its id or current number."""
         rec = self.find_recommendation(rec_id)
@@ -396,6 +400,14 @@ class Programme:
                    "own_count", "cross_count", "done", "overdue", "own_worst", "cross_worst", "worst_rag", "worst_from",
                    "kpis"]
         return pd.DataFrame(rows, columns=columns)
+
+
+def chain_filter(chain: pd.DataFrame, *, inspection: str | None = None, gaps_only: bool = False) -> pd.DataFrame:
+    """One inspection's recommendations; with ``gaps_only`` those no action answers or no KPI evidences."""
+    shown = chain[chain["inspection"] == inspection] if inspection else chain
+    if gaps_only:
+        shown = shown[(shown["action_count"] == 0) | (shown["kpis"].map(len) == 0)]
+    return shown
 
 
 def programme(engine: Engine, as_at: dt.date | None = None, la_code: str | None = None,
