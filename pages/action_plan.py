@@ -23,15 +23,9 @@ state = setup.filters_from_url(
      "overdue": "bool", "q": "str", "action": "str"}
 )
 plan_options = acts["plan"].drop_duplicates().tolist()
-plan_default = setup.valid(state["plan"], plan_options) or list(prog.current_plans)
-wanted_action = acts[acts["key"] == state["action"]]
-if len(wanted_action) and wanted_action.iloc[0]["plan"] not in plan_default:
-    plan_default.append(wanted_action.iloc[0]["plan"])  # a deep link to a history plan's action opens it
-# "?rec=10" (a number of the current programme) is read as that recommendation's id.
 rec_ids = prog.recommendations["id"].tolist()
-rec_state = prog.resolve(state["rec"])
-if rec_state and not state["plan"]:
-    plan_default = plan_options  # a recommendation's actions live in the plan answering its inspection
+rec_state = prog.resolve(state["rec"])  # "?rec=10" is the current programme's recommendation 10
+plan_default = prog.plans_shown(state["plan"], state["action"], rec_state)
 
 c1, c2, c3, c4 = st.columns([2.0, 2.0, 1.2, 0.9], vertical_alignment="bottom")
 recs = c1.multiselect("Recommendation", rec_ids, default=setup.valid(rec_state, rec_ids), key="f_rec",

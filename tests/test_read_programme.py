@@ -122,3 +122,10 @@ def test_resolve_and_chain_filter(prog: programme.Programme) -> None:
     assert len(sif) == 19 and set(sif["inspection"]) == {"SIF 2017"}
     gaps = programme.chain_filter(chain, inspection="SIF 2017", gaps_only=True)
     assert 0 < len(gaps) < len(sif) and ((gaps["action_count"] == 0) | (gaps["kpis"].map(len) == 0)).all()
+
+
+def test_plans_the_action_plan_opens_on(prog: programme.Programme) -> None:
+    assert prog.plans_shown([]) == ["FSIAP-2017", "BSCB-IP-2017"]
+    assert prog.plans_shown(["SLAC-AP-2012"]) == ["SLAC-AP-2012"]
+    assert prog.plans_shown([], "SLAC-AP-2012:4.1") == ["FSIAP-2017", "BSCB-IP-2017", "SLAC-AP-2012"]
+    assert set(prog.plans_shown([], recommendations=["SIF 2017 · 10"])) == set(prog.actions["plan"])

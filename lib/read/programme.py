@@ -301,6 +301,19 @@ class Programme:
         """The ids of the recommendations named by ids or current-programme numbers (a "?rec=10" bookmark)."""
         return [rec["id"] for w in wanted if (rec := self.find_recommendation(w)) is not None]
 
+    def plans_shown(self, chosen: list[str], action: str = "", recommendations: list[str] | None = None) -> list[str]:
+        """The plans the action plan opens on: those chosen, else the current programme's; with a
+        recommendation, every plan (its actions live in the plan answering its inspection); a deep link to a
+        history plan's action adds that plan."""
+        options = self.actions["plan"].drop_duplicates().tolist()
+        shown = [p for p in chosen if p in options] or list(self.current_plans)
+        if recommendations and not chosen:
+            shown = options
+        hit = self.actions[self.actions["key"] == action]
+        if len(hit) and hit.iloc[0]["plan"] not in shown:
+            shown.append(hit.iloc[0]["plan"])
+        return shown
+
     def answering(self, rec_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(own actions, cross-cutting actions) of a recommendation, by its id or current number."""
         rec = self.find_recommendation(rec_id)
