@@ -96,7 +96,8 @@ def show_kpi_values(engine: Engine, args: argparse.Namespace | None = None) -> l
     df = kpi_model.kpi_values(engine)
     records = _records(df, {name: name for name in (
         "ref", "name", "authority", "la_code", "period", "period_kind", "period_end", "value", "value_text",
-        "missing_reason", "target", "target_text", "unit", "polarity", "rag", "rag_level", "reported_rag",
+        "missing_reason", "target", "target_text", "target_source", "unit", "polarity", "rag", "rag_level",
+        "reported_rag",
         "rag_mismatch", "direction", "commentary")})
     aligned = benchmarks.aligned(df, benchmarks.benchmarks(engine))["benchmarks"]
     for rec, bench in zip(records, aligned, strict=True):
@@ -155,6 +156,14 @@ def show_judgement_grid(engine: Engine, args: argparse.Namespace | None = None) 
     return [_clean(row) for row in judgements.judgement_grid_rows(engine, str(code))]
 
 
+def show_milestones(engine: Engine, args: argparse.Namespace | None = None) -> list[dict[str, Any]]:
+    """Every action's milestones: plan, action, label, due (ISO) and status as at the data's date."""
+    prog = programme.programme(engine, everyone=True)
+    return _records(prog.milestones, {"plan": "plan", "action": "ref", "label": "label", "due": "due",
+                                      "due_text": "due_text", "status": "status", "action_title": "title",
+                                      "lead_officer": "lead_officer", "current": "current"})
+
+
 SHOWS: dict[str, Callable[[Engine, argparse.Namespace | None], list[dict[str, Any]]]] = {
     "kpis": show_kpis,
     "kpi-values": show_kpi_values,
@@ -162,6 +171,7 @@ SHOWS: dict[str, Callable[[Engine, argparse.Namespace | None], list[dict[str, An
     "recommendations": show_recommendations,
     "judgements": show_judgements,
     "judgement-grid": show_judgement_grid,
+    "milestones": show_milestones,
 }
 
 

@@ -163,6 +163,7 @@ class Plan(Base):
     authority_code: Mapped[str] = mapped_column(ForeignKey("authority.la_code"))
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"))
     produced: Mapped[dt.date | None] = mapped_column(Date)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)  # "3 months" milestones count from here
     status: Mapped[str | None] = mapped_column(String(80))
     oversight: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
@@ -203,6 +204,23 @@ class Action(Base):
     updates: Mapped[list[ActionUpdate]] = relationship(
         back_populates="action", cascade="all, delete-orphan", order_by="ActionUpdate.period_end"
     )
+
+
+class Milestone(Base):
+    """One dated step of an action ("3 months: …", "Dec 17, March 18"), with its own status."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (UniqueConstraint("action_id", "position"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    due_text: Mapped[str | None] = mapped_column(String(120))  # as printed: "3 months", "Dec 17"
+    status: Mapped[str | None] = mapped_column(String(40))  # vocab.STATUSES, when reported
+    status_reported: Mapped[str | None] = mapped_column(String(120))  # verbatim
+    source: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)  # created by
 
 
 class ActionRecommendation(Base):
@@ -303,6 +321,30 @@ class KpiValue(Base):
     source_sheet: Mapped[str | None] = mapped_column(String(120))
     source_cell: Mapped[str | None] = mapped_column(String(20))
     source: Mapped[str | None] = mapped_column(Text)
+
+
+class KpiTarget(Base):
+    """A KPI's target for one year or month (a strategy's 2017/18, 2018/19, 2019/20 targets).
+
+    A value's own target, as its return reported it, comes first; this is the target for the
+    value's period when the return gave none. ``authority_code`` "*" means every authority.
+    """
+
+    __tablename__ = "kpi_target"
+    __table_args__ = (UniqueConstraint("kpi_id", "authority_code", "start_date", "end_date"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"), index=True)
+    authority_code: Mapped[str] = mapped_column(String(3))
+    period_kind: Mapped[str] = mapped_column(String(20))  # vocab.PERIOD_KINDS
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    label: Mapped[str] = mapped_column(String(60))  # "2017/18"
+    target: Mapped[float | None] = mapped_column(Float)
+    target_text: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id"), index=True)
+    source_sheet: Mapped[str | None] = mapped_column(String(120))
+    source_cell: Mapped[str | None] = mapped_column(String(20))
 
 
 class Benchmark(Base):

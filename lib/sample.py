@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from lib import config, periods, rag, reference, store, values, vocab
+from lib import config, milestones, periods, rag, reference, store, values, vocab
 from lib.model import (
     Action,
     ActionRecommendation,
@@ -26,7 +26,9 @@ from lib.model import (
     Inspection,
     Judgement,
     Kpi,
+    KpiTarget,
     KpiValue,
+    Milestone,
     Objective,
     Period,
     Plan,
@@ -131,10 +133,15 @@ def _find_inspection(session: Session, authority: str, link: dict[str, Any] | No
     return session.scalars(query.order_by(Inspection.start_date)).first()
 
 
-def _milestone_text(milestones: dict[str, Any] | None) -> str | None:
-    if not milestones:
-        return None
-    return "\n".join(f"{k}: {str(v).strip()}" for k, v in milestones.items() if v)
+def _milestones(session: Session, action: Action, act: dict[str, Any], start: dt.date | None) -> None:
+    """The action's milestones: its horizon columns if the plan prints them, else its dated list."""
+    specs, _notes = milestones.from_horizons(act.get("milestones") or {}, start)
+    if not specs:
+        specs = milestones.from_schedule(action.due_text, action.description)
+    for spec in specs:
+        session.add(Milestone(action_id=action.id, position=spec.position, label=spec.label, due_date=spec.due,
+                              due_text=spec.due_text, status=spec.status, status_reported=spec.status_reported,
+                              source=action.source))
 
 
 def load_plans(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -149,6 +156,7 @@ def load_plans(session: Session, rows: list[dict[str, Any]]) -> None:
             authority_code=authority,
             inspection_id=inspection.id if inspection else None,
             produced=_as_date(item.get("produced")),
+            start_date=_as_date(item.get("start")),
             status=_text(item.get("status")),
             oversight=_text(item.get("oversight")),
             source=_text(item.get("source")),
@@ -171,7 +179,6 @@ def load_plans(session: Session, rows: list[dict[str, Any]]) -> None:
             linked = [str(n) for n in act.get("recommendations") or []]
             objective = objectives.get(str(act.get("objective"))) if act.get("objective") else None
             success = act.get("success_measures")
-            milestones = _milestone_text(act.get("milestones"))
             action = Action(
                 plan_id=plan.id,
                 ref=str(act["ref"]),
@@ -184,12 +191,13 @@ def load_plans(session: Session, rows: list[dict[str, Any]]) -> None:
                 due_text=_text(act.get("due_text")) or _text(act.get("horizon")),
                 horizon=_text(act.get("horizon")),
                 oversight=_text(act.get("oversight")),
-                success_measures="\n\n".join(s for s in (_text(success), milestones) if s) or None,
+                success_measures=_text(success),
                 applies_to_all=any(n.upper() == "ALL" for n in linked),
                 source=_text(act.get("source")),
             )
             session.add(action)
             session.flush()
+            _milestones(session, action, act, plan.start_date)
             for number in linked:
                 rec = recs.get(number)
                 if rec is not None:
@@ -272,6 +280,26 @@ def load_kpi_values(session: Session, rows: list[dict[str, str]], counter: Chang
             values=fields,
             counter=counter,
         )
+
+
+def load_kpi_targets(session: Session, rows: list[dict[str, str]], counter: ChangeCounter) -> None:
+    """Targets by year (the Education Strategy's 2017-2020 targets); kept as they are on a second seed."""
+    kpis = {k.ref: k for k in session.scalars(select(Kpi))}
+    have = {(t.kpi_id, t.authority_code, t.start_date, t.end_date) for t in session.scalars(select(KpiTarget))}
+    for row in rows:
+        kpi = kpis[row["ref"].strip()]
+        authority = str(row.get("authority") or config.DEFAULT_AUTHORITY).zfill(3)
+        start, end = dt.date.fromisoformat(row["period_start"]), dt.date.fromisoformat(row["period_end"])
+        if (kpi.id, authority, start, end) in have:
+            counter.note("kpi_target", "unchanged")
+            continue
+        target = values.parse_target(row.get("target_text"))
+        session.add(KpiTarget(kpi_id=kpi.id, authority_code=authority, period_kind=row["period_kind"],
+                              start_date=start, end_date=end, label=row["label"], target=target.value,
+                              target_text=None if target.value is not None else (target.text or None),
+                              source=_text(row.get("source"))))
+        counter.note("kpi_target", "added")
+    session.flush()
 
 
 def load_monthly_values(session: Session, rows: list[dict[str, str]], counter: ChangeCounter) -> None:
@@ -479,6 +507,7 @@ def seed(engine: Engine, sample_dir: Path | None = None) -> ChangeCounter:
         load_kpis(session, _yaml(base / "kpis.yaml", "kpis"))
         load_evidence(session, _yaml(base / "evidence.yaml", "evidence"))
         load_kpi_values(session, _csv(base / "kpi_values.csv"), counter)
+        load_kpi_targets(session, _csv(base / "kpi_targets.csv"), counter)
         load_benchmarks(session, _csv(base / "benchmarks.csv"), counter)
         load_lait(session, counter)
         load_monthly_values(session, _csv(base / "history" / "kpi_monthly.csv"), counter)

@@ -30,6 +30,11 @@ JOIN authority a ON a.la_code = v.authority_code
 {where}
 ORDER BY k.id, a.la_code, p.end_date, p.start_date
 """
+TARGETS_SQL = """
+SELECT t.kpi_id, t.authority_code, t.period_kind, t.start_date, t.end_date, t.label, t.target, t.target_text
+FROM kpi_target t ORDER BY t.kpi_id, t.start_date
+"""
+ANY_AUTHORITY = "*"
 DERIVED_COLUMNS = ("previous", "previous_period", "rag_level", "rag", "rag_reason", "direction", "rag_mismatch")
 
 
@@ -63,6 +68,44 @@ def add_derived_kpi_columns(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def targets(engine: Engine) -> pd.DataFrame:
+    """Every KPI's targets by year or month (target tables such as the Education Strategy's)."""
+    df = base.frame(engine, TARGETS_SQL)
+    for col in ("start_date", "end_date"):
+        df[col] = base.to_date(df[col])
+    return df
+
+
+def apply_targets(values: pd.DataFrame, by_period: pd.DataFrame) -> pd.DataFrame:
+    """The one rule for the target a value is judged against, in ``target_source``.
+
+    The value's own target, as its return reported it, comes first ("return"). Otherwise the
+    target whose year or month holds the value's period end ("2017/18 target"): a target of the
+    same kind of period as the value first, then any; the authority's own before one for every
+    authority. A value with neither has no target (None).
+    """
+    df = values.copy()
+    own = df["target"].notna() | df["target_text"].map(lambda t: bool(formatting.text(t)))
+    df["target_source"] = pd.Series(["return" if o else None for o in own], index=df.index, dtype=object)
+    if by_period.empty or own.all():
+        return df
+    table: dict[int, list[Any]] = {}
+    for t in by_period.itertuples(index=False):
+        table.setdefault(int(t.kpi_id), []).append(t)
+    for i in df.index[~own]:
+        row = df.loc[i]
+        options = [t for t in table.get(int(row["kpi_id"]), ())
+                   if t.authority_code in (row["la_code"], ANY_AUTHORITY) and t.start_date <= row["period_end"]
+                   <= t.end_date]
+        if not options:
+            continue
+        best = min(options, key=lambda t: (t.period_kind != row["period_kind"], t.authority_code == ANY_AUTHORITY))
+        df.at[i, "target"] = best.target
+        df.at[i, "target_text"] = best.target_text
+        df.at[i, "target_source"] = f"{best.label} target"
+    return df
+
+
 def kpi_values(engine: Engine, la_code: str | None = None, kpi_ref: str | None = None) -> pd.DataFrame:
     """Every stored KPI value (of one authority, of one KPI) with its derived RAG and direction."""
     clauses, params = [], {}
@@ -76,7 +119,7 @@ def kpi_values(engine: Engine, la_code: str | None = None, kpi_ref: str | None =
     df = base.frame(engine, KPI_VALUES_SQL.format(where=where), params)
     for col in ("period_start", "period_end"):
         df[col] = base.to_date(df[col])
-    return add_derived_kpi_columns(df)
+    return add_derived_kpi_columns(apply_targets(df, targets(engine)))
 
 
 def latest_of(values: pd.DataFrame) -> pd.DataFrame:

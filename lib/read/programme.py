@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from lib import rag, values, vocab
-from lib.read import base
+from lib.read import base, milestones
 
 ACTIONS_SQL = """
 SELECT a.id AS action_id, pl.id AS plan_id, pl.code AS plan, pl.title AS plan_title,
@@ -87,6 +87,13 @@ def leads_of(lead_officer: Any) -> list[str]:
     return values.split_leads(lead_officer)
 
 
+def boards_of(oversight: Any) -> list[str]:
+    """The oversight boards an action reports to, as the plan lists them (";" between boards)."""
+    if not isinstance(oversight, str):
+        return []
+    return list(dict.fromkeys(" ".join(part.split()) for part in oversight.split(";") if part.strip()))
+
+
 def action_updates(engine: Engine, action_id: int | None = None) -> pd.DataFrame:
     """Every dated progress layer of every action (or of one), oldest first."""
     where, params = ("WHERE u.action_id = :aid", {"aid": action_id}) if action_id is not None else ("", {})
@@ -113,6 +120,7 @@ def actions(engine: Engine, as_at: dt.date | None = None, la_codes: list[str] | 
     df["applies_to_all"] = df["applies_to_all"].astype(bool)
     df["key"] = [action_key(p, r) for p, r in zip(df["plan"], df["ref"], strict=True)]
     df["leads"] = [leads_of(lead) for lead in df["lead_officer"]]
+    df["boards"] = [boards_of(text) for text in df["oversight"]]
     links = base.frame(engine, LINKS_SQL)
     linked: dict[int, list[int]] = {}
     numbers: dict[int, list[str]] = {}
@@ -277,6 +285,13 @@ class Programme:
     current_inspections: list[int]
     links: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)
     evidence: dict[int, list[str]] = field(default_factory=dict)  # recommendation row id → KPI refs
+    milestones: pd.DataFrame = field(default_factory=pd.DataFrame)  # lib.read.milestones, every plan
+
+    @property
+    def current_milestones(self) -> pd.DataFrame:
+        """The milestones of the current programme's actions."""
+        return self.milestones[self.milestones["plan"].isin(self.current_plans)] if len(self.milestones) \
+            else self.milestones
 
     @property
     def current_actions(self) -> pd.DataFrame:
@@ -345,6 +360,7 @@ class Programme:
         rags: list[str] | None = None,
         statuses: list[str] | None = None,
         plans: list[str] | None = None,
+        boards: list[str] | None = None,
         overdue_only: bool = False,
         search: str | None = None,
     ) -> pd.DataFrame:
@@ -360,6 +376,10 @@ class Programme:
             mask &= pd.Series([bool(wanted & {p.casefold() for p in ps}) for ps in df["leads"]], index=df.index)
         if objectives:
             mask &= df["objective"].isin(objectives)
+        if boards:
+            wanted_boards = {b.casefold() for b in boards}
+            mask &= pd.Series([bool(wanted_boards & {b.casefold() for b in bs}) for bs in df["boards"]],
+                              index=df.index)
         if rags:
             mask &= pd.Series([(vocab.rag_band(r) or "none") in rags for r in df["rag"]], index=df.index)
         if statuses:
@@ -371,6 +391,15 @@ class Programme:
                         + " " + df["lead_officer"].fillna("") + " " + df["latest_commentary"].fillna(""))
             mask &= haystack.str.lower().str.contains(search.strip().lower(), regex=False)
         return df[mask]
+
+    def board_options(self, df: pd.DataFrame | None = None) -> list[str]:
+        """Every oversight board or group named on an action ("DVSB; Safer Communities Board" is two)."""
+        df = self.actions if df is None else df
+        seen: dict[str, str] = {}
+        for names in df["boards"]:
+            for name in names:
+                seen.setdefault(name.casefold(), name)
+        return sorted(seen.values(), key=str.casefold)
 
     def lead_options(self, df: pd.DataFrame | None = None) -> list[str]:
         """Every person leading an action, joint leads counted as each person."""
@@ -440,7 +469,7 @@ def programme(engine: Engine, as_at: dt.date | None = None, la_code: str | None 
     acts["current"] = acts["plan"].isin(current)
     plan_frame["current"] = plan_frame["plan"].isin(current)
     return Programme(la, as_at, plan_frame, acts, recs, current, current_ids, answering(recs, acts),
-                     evidence(engine))
+                     evidence(engine), milestones.milestones(engine, acts, as_at))
 
 
 def evidence(engine: Engine) -> dict[int, list[str]]:

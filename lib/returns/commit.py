@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lib import milestones as milestone_rules
 from lib import periods, rag, reference, values
 from lib.model import (
     Action,
@@ -27,7 +28,9 @@ from lib.model import (
     Inspection,
     Judgement,
     Kpi,
+    KpiTarget,
     KpiValue,
+    Milestone,
     Objective,
     Period,
     Plan,
@@ -49,6 +52,7 @@ from lib.upserts import ACTION_UPDATE_FIELDS, KPI_VALUE_FIELDS, ChangeCounter, r
 
 KPI_DEF_FIELDS = ("name", "theme", "unit", "polarity", "polarity_reported", "kpi_type", "owner", "rag_rule",
                   "amber_tolerance", "frequency", "decimals", "description")
+MILESTONE_FIELDS = ("label", "due_date", "due_text", "status", "status_reported")
 ACTION_FIELDS = ("title", "description", "lead_officer", "due_date", "due_text", "oversight", "success_measures",
                  "objective_id")
 # What a monthly figure means; text-only differences ("44" vs "44.0") are not a change of meaning.
@@ -307,6 +311,39 @@ class Writer:
                 self.counter.note("benchmark", "changed")
             else:
                 self.counter.note("benchmark", "unchanged")
+
+    def targets(self, parsed: ParsedReturn, kpi_ids: dict[str, int]) -> None:
+        """A target table's years: one row per KPI, authority and year, changed in place on a re-import."""
+        if not parsed.targets:
+            return
+        ids = {kpi_ids[t.ref] for t in parsed.targets}
+        stored = {(t.kpi_id, t.authority_code, t.start_date, t.end_date): t
+                  for t in self.session.scalars(select(KpiTarget).where(KpiTarget.kpi_id.in_(ids)))}
+        for rec in parsed.targets:
+            key = (kpi_ids[rec.ref], rec.authority, rec.period.start, rec.period.end)
+            thing = f"{rec.ref} · target {rec.period.label}"
+            shown = rec.target if rec.target is not None else rec.target_text
+            row = stored.get(key)
+            if row is None:
+                row = KpiTarget(kpi_id=key[0], authority_code=rec.authority, period_kind=rec.period.kind,
+                                start_date=rec.period.start, end_date=rec.period.end, label=rec.period.label,
+                                target=rec.target, target_text=rec.target_text, upload_id=self.upload_id,
+                                source_sheet=rec.loc.sheet, source_cell=rec.loc.cell,
+                                source=f"upload {self.upload_id}" if self.upload_id is not None else None)
+                self.session.add(row)
+                stored[key] = row
+                self.counter.note("kpi_target", "added")
+                self.record("new", "kpi_target", thing, "target", None, shown, rec.loc)
+            elif not (_same(row.target, rec.target) if rec.target is not None and row.target is not None
+                      else (row.target, row.target_text or None) == (rec.target, rec.target_text or None)):
+                self.change("kpi_target", row, ("target", "target_text", "source_sheet", "source_cell"))
+                self.record("changed", "kpi_target", thing, "target",
+                            row.target if row.target is not None else row.target_text, shown, rec.loc)
+                row.target, row.target_text, row.upload_id = rec.target, rec.target_text, self.upload_id
+                row.source_sheet, row.source_cell = rec.loc.sheet, rec.loc.cell
+                self.counter.note("kpi_target", "changed")
+            else:
+                self.counter.note("kpi_target", "unchanged")
 
     # inspections ------------------------------------------------------------------------------
     def inspection(self, key: InspectionKey) -> Inspection:
@@ -605,6 +642,7 @@ class Writer:
             self.parsed.problem(None, f"updates for months before the latest stored update (a late or repeated "
                                 f"return?): {', '.join(older[:6])}" + (f" and {len(older) - 6} more"
                                                                         if len(older) > 6 else ""), "warning")
+        self.milestones(resolved, actions)
         if link_rows:
             self.session.execute(insert(ActionRecommendation), link_rows)
         if update_rows:
@@ -675,6 +713,75 @@ class Writer:
                 self.counter.note("action_recommendation", "added")
                 self.record("new", "action_recommendation", thing, "answers recommendation", None, number, loc)
 
+    def milestones(self, resolved: list[tuple[Plan, tuple[int, str], ActionRecord]],
+                   actions: dict[tuple[int, str], Action]) -> None:
+        """A due cell listing several dates ("1. July 17 … 4. Dec 17, March 18") gives the action's milestones:
+        added where the action has none, changed in place where it has; stored ones beyond the list are kept."""
+        wanted: dict[int, tuple[list[milestone_rules.MilestoneSpec], Plan, ActionRecord]] = {}
+        for plan, key, rec in resolved:
+            specs = milestone_rules.from_schedule(rec.due_text, rec.description)
+            if specs and key in actions:
+                wanted[actions[key].id] = (specs, plan, rec)
+        if not wanted:
+            return
+        stored: dict[int, dict[int, Milestone]] = {}
+        for m in self.session.scalars(select(Milestone).where(Milestone.action_id.in_(list(wanted)))):
+            stored.setdefault(m.action_id, {})[m.position] = m
+        rows: list[dict[str, Any]] = []
+        for action_id, (specs, plan, rec) in wanted.items():
+            have = stored.get(action_id, {})
+            loc = rec.columns.get("due", rec.loc)
+            for spec in specs:
+                thing = f"Plan {plan.code} · action {rec.ref} · milestone {spec.position + 1}"
+                fields = {"label": spec.label, "due_date": spec.due, "due_text": spec.due_text, "status": spec.status,
+                          "status_reported": spec.status_reported}
+                row = have.get(spec.position)
+                if row is None:
+                    rows.append({"action_id": action_id, "position": spec.position, "upload_id": self.upload_id,
+                                 "source": f"upload {self.upload_id}" if self.upload_id is not None else None,
+                                 **fields})
+                    self.counter.note("milestone", "added")
+                    self.record("new", "milestone", thing, "due_date", None,
+                                spec.due if spec.due is not None else spec.due_text, loc)
+                else:
+                    self.set_fields("milestone", row, fields, MILESTONE_FIELDS, thing=thing, loc=loc)
+            extra = len([p for p in have if p >= len(specs)])
+            if extra:
+                self.parsed.note(loc, f"action {rec.ref}: the return lists {len(specs)} milestone(s) and "
+                                 f"{len(have)} are stored; the other {extra} are kept")
+        if rows:
+            self.session.execute(insert(Milestone), rows)
+
+    def milestone_sheet(self, parsed: ParsedReturn, default_plan: str) -> None:
+        """A milestones sheet: each row the n-th milestone of an action already stored or in this upload."""
+        if not parsed.milestones:
+            return
+        actions = {(plan, ref): aid for aid, plan, ref in self.session.execute(
+            select(Action.id, Plan.code, Action.ref).join(Plan, Plan.id == Action.plan_id))}
+        stored = {(m.action_id, m.position): m for m in self.session.scalars(select(Milestone))}
+        rows: list[dict[str, Any]] = []
+        for rec in parsed.milestones:
+            plan = rec.plan or default_plan
+            action_id = actions.get((plan, rec.ref))
+            if action_id is None:
+                parsed.problem(rec.loc, f"no action {rec.ref} in plan {plan}: add the action (Actions sheet) first")
+                continue
+            thing = f"Plan {plan} · action {rec.ref} · milestone {rec.position + 1}"
+            fields = {"label": rec.label, "due_date": rec.due, "due_text": rec.due_text, "status": rec.status,
+                      "status_reported": rec.status_reported}
+            row = stored.get((action_id, rec.position))
+            if row is None:
+                rows.append({"action_id": action_id, "position": rec.position, "upload_id": self.upload_id,
+                             "source": f"upload {self.upload_id}" if self.upload_id is not None else None, **fields})
+                stored[(action_id, rec.position)] = Milestone(action_id=action_id, position=rec.position, **fields)
+                self.counter.note("milestone", "added")
+                self.record("new", "milestone", thing, "due_date", None,
+                            rec.due if rec.due is not None else rec.due_text, rec.loc)
+            elif row.id is not None:
+                self.set_fields("milestone", row, fields, MILESTONE_FIELDS, thing=thing, loc=rec.loc)
+        if rows:
+            self.session.execute(insert(Milestone), rows)
+
     def flush_changes(self) -> None:
         if self.changes and self.upload_id is not None:
             self.session.execute(insert(UploadChange), self.changes)
@@ -702,9 +809,12 @@ def apply(session: Session, parsed: ParsedReturn, *, upload_id: int | None, auth
     kpi_ids = writer.kpis(parsed)
     writer.values(parsed, kpi_ids)
     writer.benchmarks(parsed, kpi_ids)
+    writer.targets(parsed, kpi_ids)
     writer.judgements(parsed)
     writer.recommendations(parsed)
     writer.actions(parsed, authority, default_plan)
+    session.flush()
+    writer.milestone_sheet(parsed, default_plan)
     session.flush()
     writer.flush_changes()
     session.flush()
@@ -713,8 +823,8 @@ def apply(session: Session, parsed: ParsedReturn, *, upload_id: int | None, auth
 
 # --- undo --------------------------------------------------------------------------------------------
 
-UNDO_ORDER = (ActionUpdate, KpiValue, Benchmark, ActionRecommendation, RecommendationKpi, Judgement, Recommendation,
-              Action, Objective, Plan, Inspection, Kpi, Period)
+UNDO_ORDER = (ActionUpdate, Milestone, KpiValue, KpiTarget, Benchmark, ActionRecommendation, RecommendationKpi,
+              Judgement, Recommendation, Action, Objective, Plan, Inspection, Kpi, Period)
 TABLES: dict[str, Any] = {m.__tablename__: m for m in (*UNDO_ORDER, )}
 DATE_FIELDS = {"due_date", "period_end", "start_date", "end_date", "published_date"}
 

@@ -49,6 +49,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "target": ("target", "target %", "target (%)", "% target",
                "re:^\\d{4}/\\d{2} target$", "re:^\\d{4}-\\d{2} target$", "target value",
                "re:^target (for )?(fy )?\\d{4}\\s*[/-]\\s*\\d{2,4}$", "re:^target (for )?\\d{4}$", "annual target",
+               "re:^target (for )?(fy )?\\d{4}\\s*[/-]\\s*\\d{2,4}\\s*"
+               "\\((school|academic) year \\d{4}\\s*[/-]\\s*\\d{2,4}\\)$",
+               "re:^target (ay|fy|academic year|financial year) \\d{4}\\s*[/-]\\s*\\d{2,4}$",
+               "re:^(ay|fy|academic year|financial year) \\d{4}[/-]\\d{2} target$",
                "target (annual)", "tgt"),
     "rag": ("rag", "rag status", "rag rating", "rag (as reported)", "progress/rag", "status (rag)", "rag as reported",
             "reported rag"),
@@ -86,6 +90,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
                   "oversight", "governance", "oversight board", "reporting mechanism / oversight"),
     "success": ("success measures", "measured by", "outcome measures", "success measure", "outcomes"),
     "reported_by": ("reported by", "updated by", "update by"),
+    "milestone_label": ("milestone text", "milestone description", "what is due"),
+    "milestone_status": ("milestone status",),
     # inspections and judgements (export round trip)
     "framework": ("framework", "inspection framework"),
     "inspection_start": ("inspection start", "start date"),
@@ -208,6 +214,11 @@ FAMILIES: tuple[Family, ...] = (
          "kpi_type", "definition"),
     ),
     Family(
+        "kpi_targets", "KPI targets by year (one column per year)",
+        (frozenset({"ref", "name"}), frozenset({"target"})),
+        ("ref", "name", "target", "polarity", "unit", "theme", "kpi_type", "owner", "authority"),
+    ),
+    Family(
         "benchmarks", "Benchmarks",
         (frozenset({"ref"}), frozenset({"comparator"}), frozenset({"value"})),
         ("ref", "comparator", "year", "value", "source", "period_kind", "period_start", "period_end"),
@@ -223,6 +234,11 @@ FAMILIES: tuple[Family, ...] = (
         (frozenset({"framework"}), frozenset({"number"}), frozenset({"text"})),
         ("authority", "framework", "inspection_start", "body", "number", "text", "timeframe", "kind", "addressed_to",
          "evidence_kpis"),
+    ),
+    Family(
+        "milestones", "Action milestones (one row per milestone)",
+        (frozenset({"action_ref"}), frozenset({"milestone_label"})),
+        ("plan", "action_ref", "milestone_label", "due", "due_written", "milestone_status"),
     ),
     Family(
         "actions", "Action plan progress",
@@ -291,6 +307,40 @@ def _year_columns(row: list[object], columns: dict[int, str], family: Family) ->
     columns[years[-2][1]] = "previous"
 
 
+_TARGET_YEAR = re.compile(
+    r"^(?:target (?:for )?(?P<k1>fy |ay |financial year |academic year )?(?P<a>\d{4})\s*[/-]\s*\d{2,4}"
+    r"|(?P<k2>fy |ay |financial year |academic year )?(?P<b>\d{4})[/-]\d{2} target)"
+    r"(?:\s*\((?:school|academic) year (?P<ay>\d{4})\s*[/-]\s*\d{2,4}\))?$")
+
+
+@dataclass(frozen=True)
+class TargetYear:
+    """What a year's target header says: "2018/19 Target", "Target AY 2017/18",
+    "Target for 2018-19 (School year 2017/18)" (the results of school year 2017/18, reported in 2018-19)."""
+
+    year: int  # the financial year's first year a value's period end is matched by (value sheets)
+    academic: int | None  # the academic year's first year, when the header names one
+    financial: bool  # "FY" said outright
+
+
+def target_year(header: object) -> TargetYear | None:
+    found = _TARGET_YEAR.match(normalise(header))
+    if not found:
+        return None
+    first = int(found["a"] or found["b"])
+    kind = (found["k1"] or found["k2"] or "").strip()
+    if found["ay"]:
+        return TargetYear(first, int(found["ay"]), False)
+    if kind in ("ay", "academic year"):
+        return TargetYear(first + 1, first, False)  # AY 2016/17 ends in August 2017: financial year 2017/18
+    return TargetYear(first, None, kind in ("fy", "financial year"))
+
+
+def target_years(row: list[object]) -> dict[int, TargetYear]:
+    """Column index → :func:`target_year` for every year's target column of a header row."""
+    return {c: found for c, v in enumerate(row) if (found := target_year(v)) is not None}
+
+
 def match_header(row: list[object], row_index: int) -> HeaderMatch | None:
     """The best family this row could be the header of, or None."""
     months = {c: p for c, v in enumerate(row) if (p := is_month_header(v)) is not None}
@@ -310,6 +360,8 @@ def match_header(row: list[object], row_index: int) -> HeaderMatch | None:
             unmatched = [(c, t) for c, t in unmatched if c not in months]
         elif family.code == "kpi_values" and len(months) >= 2:
             continue
+        elif family.code == "kpi_targets" and (not target_years(row) or months or "value" in present):
+            continue  # a table of targets only: the years' targets, no values
         score = len(columns) + (len(months) * 0.5 if family.code == "kpi_wide" else 0) - 0.25 * len(unmatched)
         if best is None or score > best.score:
             best = HeaderMatch(row_index, family, columns,

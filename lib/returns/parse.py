@@ -27,9 +27,11 @@ from lib.returns.records import (
     JudgementRecord,
     KpiRecord,
     Loc,
+    MilestoneRecord,
     ParsedReturn,
     RecommendationRecord,
     SheetReport,
+    TargetRecord,
     ValueRecord,
     column_letter,
 )
@@ -158,10 +160,8 @@ class SheetParser:
         self.current_ref: str | None = None  # the KPI of the row being read (for its kind of year)
         self.implicit_numbers: set[str] = set()  # recommendation numbers given by order of unnumbered texts
         self.target_years: dict[int, int] = {}  # "Target 2019/20" columns: FY start year -> column
-        for c, h in enumerate(self.header_norm):
-            year = re.match(r"^(?:target (?:for )?(?:fy )?(\d{4})\s*[/-]\s*\d{2,4}|(\d{4})[/-]\d{2} target)$", h)
-            if year:
-                self.target_years[int(year.group(1) or year.group(2))] = c
+        for c, found in headers.target_years(rows[match.row]).items():
+            self.target_years[found.year] = c
 
     # helpers -------------------------------------------------------------------------------
     def banner_above(self) -> str | None:
@@ -812,6 +812,57 @@ class SheetParser:
             self.out.note(self.loc(r, "commentary" if commentary else "rag"), f"the {' and '.join(said)} column "
                           f"is stored with each row's latest period (here {latest.period.label})")
 
+    def target_period(self, col: int, ref: str, found: headers.TargetYear) -> periods.Period:
+        """The period a year's target column is for, said once per column and kind of year."""
+        header = self.header_norm[col] if col < len(self.header_norm) else ""
+        year = found.year
+        if found.academic is not None:
+            period = periods.academic_year(found.academic)
+            how = f"the results of the school year ({period.label})"
+        elif found.financial:
+            period = periods.financial_year(year)
+            how = f"financial year {period.label} (April–March)"
+        else:
+            kind = self.ctx.kpi_year_kind.get(ref, "financial_year")
+            period = periods.academic_year(year) if kind == "academic_year" else periods.financial_year(year)
+            how = (f"academic year {period.label} (the KPI's stored years are academic years)"
+                   if kind == "academic_year" else f"financial year {period.label} (April–March)")
+        self.note_once(("target_year", col, period), Loc(self.sheet.name, self.match.row, col),
+                       f"'{header}' read as the target for {how}")
+        return period
+
+    def parse_kpi_targets(self) -> None:
+        """A table of targets by year (the Education Strategy's 2017-18, 2018-19, 2019-20 targets)."""
+        years = headers.target_years(self.rows[self.match.row])
+        for r, row in self.rows_below():
+            banner = self.banner(row)
+            if self.side_text(r, row, banner):
+                continue
+            if banner and len(_nonempty(row)) == 1:
+                if len(banner) >= 60:
+                    self.skip_row(r, banner, "text on its own, kept as a note")
+                else:
+                    self.context_label = banner
+                continue
+            ref = self.row_kpi(r, row)
+            if ref is None:
+                continue
+            authority = self.authority_of(r, row)
+            if authority is None:
+                continue
+            for col, found in sorted(years.items()):
+                raw = row[col] if col < len(row) else None
+                if raw is None or _text(raw).strip().upper() in ("", "N/A", "NA", "-", "–"):
+                    continue
+                fields = self.target_cell(r, col, raw)
+                if fields["target"] is None and not fields["target_text"]:
+                    continue
+                self.target_scale(r, col, ref, fields)
+                period = self.target_period(col, ref, found)
+                self.out.targets.append(TargetRecord(ref, authority, period, fields["target"], fields["target_text"],
+                                                     Loc(self.sheet.name, r, col)))
+                self.count += 1
+
     def parse_definitions(self) -> None:
         for r, row in self.rows_below():
             ref, kind = self.kpi_ref(r, row)
@@ -895,6 +946,31 @@ class SheetParser:
     def definition_sheet(self) -> bool:
         """A table of actions with no progress columns is the plan itself (it may define titles)."""
         return not ({"status", "rag", "commentary"} & set(self.cols))
+
+    def parse_milestones(self) -> None:
+        """A milestones sheet (our export's): each row the next milestone of its plan's action."""
+        positions: dict[tuple[str | None, str], int] = {}
+        for r, row in self.rows_below():
+            ref, label = self.text(row, "action_ref"), self.text(row, "milestone_label")
+            if not ref and not label:
+                continue
+            if not ref or not label:
+                self.out.problem(self.loc(r, "action_ref" if not ref else "milestone_label"),
+                                 "a milestone needs both its Action ID and its Milestone text")
+                continue
+            plan = self.text(row, "plan") or None
+            position = positions.get((plan, ref), 0)
+            positions[(plan, ref)] = position + 1
+            written = self.text(row, "due_written") or self.text(row, "due") or None
+            due = periods.parse_due(self.raw(row, "due")).final if self.text(row, "due") else None
+            if self.text(row, "due") and due is None:
+                self.out.problem(self.loc(r, "due"), f"cannot read the milestone's due date "
+                                 f"'{self.text(row, 'due')[:40]}' (the text is kept)", "warning")
+            status_text = self.text(row, "milestone_status") or None
+            status = "complete" if status_text and vocab.normalise_status(status_text) == "complete" else None
+            self.out.milestones.append(MilestoneRecord(plan, ref, position, label, due, written, status, status_text,
+                                                       self.loc(r, "milestone_label")))
+            self.count += 1
 
     def parse_actions(self, default_plan: str | None) -> None:
         positions: dict[str, int] = {}
@@ -1510,6 +1586,7 @@ def _parse_table(out: ParsedReturn, ctx: Context, book: Workbook, sheet: Sheet, 
     family = match.family.code
     readers = {"kpi_values": parser.parse_kpi_values, "kpi_wide": parser.parse_kpi_wide,
                "kpi_definitions": parser.parse_definitions, "benchmarks": parser.parse_benchmarks,
+               "kpi_targets": parser.parse_kpi_targets, "milestones": parser.parse_milestones,
                "judgements": parser.parse_judgements, "recommendations": parser.parse_recommendations}
     reader = readers.get(family)
     if reader is not None:
@@ -1517,6 +1594,8 @@ def _parse_table(out: ParsedReturn, ctx: Context, book: Workbook, sheet: Sheet, 
     else:
         parser.parse_actions(default_plan)
     used = set(match.columns) | set(match.months)
+    if family == "kpi_targets":
+        used |= set(headers.target_years(rows[match.row]))
     ignored = [t for c, t in match.unmatched if c not in used]
     for c, header in match.unmatched:
         if c in used or _SUMMARY_COLUMN.search(header):

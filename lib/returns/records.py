@@ -71,7 +71,8 @@ FIELD_LABELS = {
     "objective_id": "Objective", "status": "Status", "rag": "RAG", "reported_by": "Reported by", "name": "Name",
     "theme": "Theme", "unit": "Unit", "polarity": "Polarity", "polarity_reported": "Polarity (as written)",
     "kpi_type": "Type", "owner": "Owner", "rag_rule": "RAG rule", "amber_tolerance": "Amber tolerance",
-    "frequency": "Frequency", "decimals": "Decimals", "grade": "Grade", "text": "Text", "timeframe": "Timeframe",
+    "frequency": "Frequency", "decimals": "Decimals", "label": "Milestone", "status_reported": "Status (as written)",
+    "grade": "Grade", "text": "Text", "timeframe": "Timeframe",
 }
 
 
@@ -122,6 +123,33 @@ class ValueRecord:
     period: periods.Period
     fields: dict[str, Any]  # value, value_text, missing_reason, target, target_text, rag_reported, ...
     loc: Loc  # the value cell
+
+
+@dataclass
+class TargetRecord:
+    """A KPI's target for one year (a target table's "2018/19 target" cell)."""
+
+    ref: str
+    authority: str
+    period: periods.Period
+    target: float | None
+    target_text: str | None
+    loc: Loc  # the target cell
+
+
+@dataclass
+class MilestoneRecord:
+    """One row of a milestones sheet: the action's n-th milestone."""
+
+    plan: str | None
+    ref: str
+    position: int
+    label: str
+    due: dt.date | None
+    due_text: str | None
+    status: str | None
+    status_reported: str | None
+    loc: Loc
 
 
 @dataclass
@@ -229,6 +257,8 @@ class ParsedReturn(BySeverity):
     kpis: dict[str, KpiRecord] = field(default_factory=dict)
     values: list[ValueRecord] = field(default_factory=list)
     benchmarks: list[BenchmarkRecord] = field(default_factory=list)
+    targets: list[TargetRecord] = field(default_factory=list)
+    milestones: list[MilestoneRecord] = field(default_factory=list)
     actions: list[ActionRecord] = field(default_factory=list)
     judgements: list[JudgementRecord] = field(default_factory=list)
     recommendations: list[RecommendationRecord] = field(default_factory=list)
@@ -243,7 +273,7 @@ class ParsedReturn(BySeverity):
     @property
     def empty(self) -> bool:
         return not (self.values or self.actions or self.benchmarks or self.judgements or self.recommendations
-                    or self.kpis)
+                    or self.kpis or self.targets or self.milestones)
 
     def problem(self, loc: Loc | None, message: str, severity: str = "error") -> None:
         if loc is None:

@@ -19,7 +19,7 @@ import xlsxwriter
 from sqlalchemy import Engine
 
 from lib import periods, vocab
-from lib.read import base, benchmarks, judgements, programme
+from lib.read import base, benchmarks, judgements, milestones, programme
 from lib.read import kpis as kpi_model
 from lib.returns.headers import TEMPLATE_ACTION_COLUMNS, TEMPLATE_KPI_COLUMNS
 
@@ -218,7 +218,8 @@ def export(engine: Engine) -> bytes:
          "Polarity": POLARITY_WORDS.get(r.polarity), "Period": r.period, "Period kind": r.period_kind,
          "Period start": r.period_start, "Period end": r.period_end,
          "Value": r.value_text if isinstance(r.value_text, str) and r.value_text else _num(r.value),
-         "Target": r.target_text if isinstance(r.target_text, str) and r.target_text else _num(r.target),
+         "Target": None if r.target_source != "return" else r.target_text
+         if isinstance(r.target_text, str) and r.target_text else _num(r.target),
          "RAG": _text_or(r.rag_reported_text, vocab.RAG_LABELS.get(r.reported_rag))
          if isinstance(r.reported_rag, str) else None,
          "Commentary": r.commentary if isinstance(r.commentary, str) else None}
@@ -240,6 +241,8 @@ def export(engine: Engine) -> bytes:
          "Success measures": a.success_measures, **plan_inspections.get(a.plan, {})}
         for a in acts.itertuples(index=False)
     ], {"Action title": 40, "Action description": 50})
+    _milestone_sheet(w, engine, acts)
+    _target_sheet(w, engine)
     updates = programme.action_updates(engine)
     refs = {int(a.action_id): (a.plan, a.ref) for a in acts.itertuples(index=False)}
     _write_frame(w, "Action updates", EXPORT_UPDATE_COLUMNS, [
@@ -269,6 +272,42 @@ def export(engine: Engine) -> bytes:
         for j in judged.itertuples(index=False)
     ], {"Judgement area": 60})
     return w.close()
+
+
+EXPORT_MILESTONE_COLUMNS = ("Plan", "Action ID", "Milestone text", "Due date", "Due (as written)", "Milestone status")
+
+
+def _milestone_sheet(w: SheetWriter, engine: Engine, acts: pd.DataFrame) -> None:
+    """Every milestone, in its action's order, so an import gives each action the same milestones."""
+    frame = milestones.milestones(engine, acts, dt.date.today())
+    _write_frame(w, "Milestones", EXPORT_MILESTONE_COLUMNS, [
+        {"Plan": m.plan, "Action ID": m.ref, "Milestone text": m.label, "Due date": m.due,
+         "Due (as written)": m.due_text,
+         "Milestone status": m.status_reported if isinstance(m.status_reported, str) and m.status_reported
+         else ("Complete" if m.status_stored == "complete" else None)}
+        for m in frame.itertuples(index=False)
+    ], {"Milestone text": 60})
+
+
+def _target_heading(kind: str, label: str) -> str:
+    years = label.split()[-1]
+    return f"Target AY {years}" if kind == "academic_year" else f"Target FY {years}"
+
+
+def _target_sheet(w: SheetWriter, engine: Engine) -> None:
+    """Targets by year, one column per year ("Target AY 2017/18"), one row per KPI and authority."""
+    frame = kpi_model.targets(engine)
+    if frame.empty:
+        return
+    refs = dict(zip(kpi_model.kpis(engine)["kpi_id"], kpi_model.kpis(engine)["ref"], strict=True))
+    years = sorted({(t.start_date, t.period_kind, t.label) for t in frame.itertuples(index=False)})
+    heads = list(dict.fromkeys(_target_heading(kind, label) for _start, kind, label in years))
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for t in frame.itertuples(index=False):
+        row = rows.setdefault((refs[t.kpi_id], t.authority_code), {"Ref": refs[t.kpi_id], "LA code": t.authority_code})
+        row[_target_heading(t.period_kind, t.label)] = t.target_text if isinstance(t.target_text, str) and \
+            t.target_text else _num(t.target)
+    _write_frame(w, "KPI targets by year", ("LA code", "Ref", *heads), list(rows.values()))
 
 
 def _text_or(text: Any, fallback: Any) -> Any:
