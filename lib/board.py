@@ -1,7 +1,8 @@
 """The board meeting's agenda as a sequence of steps, each small enough for one screen.
 
-Overview → red and amber actions → KPIs off target → each recommendation of the current
-programme → Ofsted judgements as at the data's date. Long tables are cut into views of at most
+Overview → red and amber actions → KPIs off target → milestones due or overdue → each
+recommendation of the current programme → Ofsted judgements as at the data's date. An empty
+database has no agenda at all (the page says there is nothing to present). Long tables are cut into views of at most
 ``ROWS_PER_VIEW`` rows ("(1 of 2)") so text stays legible through a video call. Pure apart from
 the reads through the read models (no Streamlit).
 """
@@ -16,9 +17,33 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from lib import formatting, tables, vocab
-from lib.read import judgements, kpis, programme
+from lib import milestones as milestone_rules
+from lib.read import judgements, kpis, milestones, programme
 
 ROWS_PER_VIEW = 8
+LINES_PER_VIEW = 12  # wrapped lines of text a 1280×720 screen holds in large type
+CHARS_PER_LINE = 70  # of the widest text column at that size
+
+
+def _lines(row: pd.Series) -> int:
+    """How many wrapped lines a row takes: its longest text cell over the characters a line holds."""
+    longest = max((len(str(v)) for k, v in row.items() if not str(k).startswith("_") and isinstance(v, str)),
+                  default=0)
+    return max(1, -(-longest // CHARS_PER_LINE))
+
+
+def _views(table: pd.DataFrame) -> list[pd.DataFrame]:
+    """Consecutive views of at most ROWS_PER_VIEW rows and LINES_PER_VIEW wrapped lines (at least one row)."""
+    views, start, used = [], 0, 0
+    for i in range(len(table)):
+        lines = _lines(table.iloc[i])
+        if i > start and (i - start >= ROWS_PER_VIEW or used + lines > LINES_PER_VIEW):
+            views.append(table.iloc[start:i])
+            start, used = i, 0
+        used += lines
+    if len(table):
+        views.append(table.iloc[start:])
+    return views or [table]
 
 
 @dataclass
@@ -33,8 +58,8 @@ class Step:
 
 def _paged(key: str, title: str, kind: str, table: pd.DataFrame, facts: dict[str, Any] | None = None,
            note: str | None = None) -> list[Step]:
-    """One step per view of at most ROWS_PER_VIEW rows, titled "(n of m)" when there are several."""
-    parts = [table.iloc[i:i + ROWS_PER_VIEW] for i in range(0, len(table), ROWS_PER_VIEW)] or [table]
+    """One step per view that fits the screen (see :func:`_views`), titled "(n of m)" when there are several."""
+    parts = _views(table)
     return [Step(f"{key}-{i}", title + (f" ({i} of {len(parts)})" if len(parts) > 1 else ""), kind, part,
                  dict(facts or {}), note) for i, part in enumerate(parts, start=1)]
 
@@ -62,6 +87,8 @@ def agenda(engine: Engine, as_at: dt.date | None = None) -> list[Step]:
     prog = programme.programme(engine, as_at)
     acts = prog.current_actions
     latest = kpis.latest_kpis(engine, prog.la_code)
+    if prog.actions.empty and latest.empty:
+        return []  # nothing to present: the page and the packs say so
     counts = programme.action_summary(acts)
     steps = [Step("overview", "Where the programme stands", "overview", facts={
         "as_at": prog.as_at, "actions": counts, "kpis": kpis.kpi_summary(latest),
@@ -84,6 +111,9 @@ def agenda(engine: Engine, as_at: dt.date | None = None) -> list[Step]:
                           strict=True)],
             "Target": [formatting.format_target(t, tt, u, d) or "No target" for t, tt, u, d in
                        zip(off["target"], off["target_text"], off["unit"], off["decimals"], strict=True)],
+            "How close": [tables.closeness_text(v, t, p, r, pr, u, d) for v, t, p, r, pr, u, d in
+                          zip(off["value"], off["target"], off["polarity"], off["rag_rule"], off["previous"],
+                              off["unit"], off["decimals"], strict=True)],
             "RAG": [formatting.rag_text(r) for r in off["rag_level"]],
             "Direction": [formatting.direction_text(d) or formatting.BLANK for d in off["direction"]],
             "Period": off["period"].map(formatting.or_blank).tolist(),
@@ -91,6 +121,13 @@ def agenda(engine: Engine, as_at: dt.date | None = None) -> list[Step]:
         })
         steps += _paged("kpis", "KPIs off target", "kpis", table,
                         note=None if len(off) else "Every KPI with a target is meeting it.")
+    due = milestones.due_or_overdue(prog.current_milestones)
+    if len(prog.current_milestones):
+        steps += _paged("milestones", "Milestones due or overdue", "milestones",
+                        tables.milestone_table(due, lead=True).assign(_rag=[
+                            "red" if s == milestone_rules.OVERDUE else "amber" for s in due["status"]]),
+                        note=None if len(due) else "No milestone of the current programme is due this month or "
+                                                   "overdue.")
     chain = prog.chain()
     for row in chain[chain["current"]].itertuples(index=False):
         own, cross = prog.answering(row.id)

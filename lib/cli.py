@@ -212,10 +212,16 @@ def _engine(args: argparse.Namespace, *, create: bool = True) -> Engine:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    counter = sample.seed(engine)
+    only = bool(getattr(args, "reference_only", False))
+    counter = sample.seed(engine, reference_only=only)
     counts = sample.row_counts(engine)
-    print("Seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(("Official data loaded (no sample programme): " if only else "Seeded: ")
+          + ", ".join(f"{k} {v}" for k, v in counts.items()))
     changed = counter.total_changes
+    if only:
+        print(f"{changed} benchmark values written. Run it again after importing your KPI definitions to attach "
+              "their LAIT benchmarks.")
+        return 0
     print("No changes: the sample data was already loaded." if changed == 0 else f"{changed} values written.")
     return 0
 
@@ -351,6 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("seed", help="load the sample data (idempotent)")
     p.add_argument("--db", default=argparse.SUPPRESS)
+    p.add_argument("--reference-only", action="store_true",
+                   help="load only the official data (authorities, Ofsted outcomes, neighbours, LAIT benchmarks of "
+                        "KPIs already defined), not the sample programme")
     p.set_defaults(func=cmd_seed)
 
     p = sub.add_parser("show", help="print current data")

@@ -140,6 +140,14 @@ def percent_of_targeted_improvement(
     return pct
 
 
+def gap_to_target(value: float | None, target: float | None, polarity: str) -> float | None:
+    """How far the value is beyond its target on the good side (negative: short of it); None when undefined."""
+    v, t = _finite(value), _finite(target)
+    if v is None or t is None or polarity not in ("higher", "lower"):
+        return None
+    return -_shortfall(v, t, polarity)
+
+
 def kpi_rag(
     value: float | None,
     target: float | None,

@@ -493,8 +493,14 @@ def load_evidence(session: Session, rows: list[dict[str, Any]]) -> None:
     session.flush()
 
 
-def seed(engine: Engine, sample_dir: Path | None = None) -> ChangeCounter:
-    """Load reference and sample data; safe to run any number of times."""
+def seed(engine: Engine, sample_dir: Path | None = None, *, reference_only: bool = False) -> ChangeCounter:
+    """Load reference and sample data; safe to run any number of times.
+
+    ``reference_only`` loads the official data alone — the 153 authorities, frameworks and grade
+    scales, statistical neighbours, every published Ofsted outcome, and the LAIT benchmarks of
+    whichever KPIs are already defined — without Barnet's sample programme, for a council starting
+    with its own plan (run it again after importing KPI definitions to attach their benchmarks).
+    """
     base = sample_dir or config.SAMPLE_DIR
     store.init_db(engine)
     counter = ChangeCounter()
@@ -502,6 +508,9 @@ def seed(engine: Engine, sample_dir: Path | None = None) -> ChangeCounter:
         reference.load_all(session)
         if session.get(Setting, "authority") is None:
             session.add(Setting(key="authority", value=config.DEFAULT_AUTHORITY))
+        if reference_only:
+            load_lait(session, counter)
+            return counter
         load_inspections(session, _yaml(base / "inspections.yaml", "inspections"))
         load_plans(session, _yaml(base / "plans.yaml", "plans"))
         load_kpis(session, _yaml(base / "kpis.yaml", "kpis"))

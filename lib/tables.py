@@ -34,6 +34,20 @@ def action_table(df: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def milestone_table(df: pd.DataFrame, *, lead: bool = False) -> pd.DataFrame:
+    """Milestones in words: the action, what is due, when, and its status (icon and word)."""
+    data: dict[str, Any] = {
+        "Action": df["ref"].astype(str).tolist(),
+        "Milestone": df["label"].map(or_blank).tolist(),
+        "Due": [formatting.format_date(d) or formatting.text(t) or "No date" for d, t in
+                zip(df["due"], df["due_text"], strict=True)],
+        "Status": df["status_label"].tolist(),
+    }
+    if lead:
+        data["Lead officer"] = df["lead_officer"].map(or_blank).tolist()
+    return pd.DataFrame(data)
+
+
 def update_table(df: pd.DataFrame) -> pd.DataFrame:
     """An action's monthly updates, newest first."""
     return pd.DataFrame(
@@ -55,6 +69,29 @@ def value_text(value: Any, unit: Any, decimals: Any, value_written: Any = None, 
     return shown or formatting.text(missing).capitalize() or BLANK
 
 
+def closeness_text(value: Any, target: Any, polarity: Any, rule: Any, previous: Any, unit: Any,
+                   decimals: Any) -> str:
+    """How close to target: "Met by 1.5 pts", "2.1 pts short"; with the targeted-improvement rule also the
+    share of the targeted improvement achieved ("62% of targeted improvement")."""
+    from lib import rag
+
+    def number(x: Any) -> float | None:
+        return None if formatting.is_blank(x) else float(x)
+
+    v, t, p = number(value), number(target), number(previous)
+    gap = rag.gap_to_target(v, t, str(polarity))
+    if gap is None:
+        return BLANK
+    size = format_value(abs(gap), "number" if unit == "percent" else unit, decimals) + (" pts" if unit == "percent"
+                                                                                         else "")
+    words = "On target" if abs(gap) < 1e-9 else (f"Met by {size}" if gap > 0 else f"{size} short")
+    if rule == "targeted_improvement" and gap < 0:
+        pct = rag.percent_of_targeted_improvement(v, t, str(polarity), p)
+        if pct is not None:
+            words += f" · {pct:.0f}% of targeted improvement"
+    return words
+
+
 def scorecard_table(df: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """The KPI scorecard: latest value, target, derived and published RAG, direction, period, benchmarks."""
     from lib.read import benchmarks
@@ -69,6 +106,8 @@ def scorecard_table(df: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
                 "KPI": or_blank(row.name),
                 "Value": value_text(row.value, row.unit, row.decimals, row.value_text, row.missing_reason),
                 "Target": format_target(row.target, row.target_text, row.unit, row.decimals) or "No target",
+                "How close": closeness_text(row.value, row.target, row.polarity, row.rag_rule, row.previous,
+                                            row.unit, row.decimals),
                 "Derived RAG": rag_text(row.rag_level),
                 "Published RAG": rag_text(reported, "None published"),
                 "Direction": direction_text(row.direction) or BLANK,
@@ -79,7 +118,7 @@ def scorecard_table(df: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
                 "_reported_level": reported,
             }
         )
-    columns = ["Ref", "KPI", "Value", "Target", "Derived RAG", "Published RAG", "Direction", "Period", "Benchmarks",
+    columns = ["Ref", "KPI", "Value", "Target", "How close", "Derived RAG", "Published RAG", "Direction", "Period", "Benchmarks",
                "_rag_level", "_reported_level"]
     return pd.DataFrame(rows, columns=columns)
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import formatting, tables, vocab
+from lib import charts, formatting, tables, vocab
 from lib.formatting import plain
 from lib.ui import loaders, setup, widgets
 
@@ -20,7 +20,7 @@ if acts.empty:
 
 state = setup.filters_from_url(
     {"plan": "list", "rec": "list", "lead": "list", "objective": "list", "rag": "list", "status": "list",
-     "overdue": "bool", "q": "str", "action": "str"}
+     "board": "list", "overdue": "bool", "q": "str", "action": "str"}
 )
 plan_options = acts["plan"].drop_duplicates().tolist()
 rec_ids = prog.recommendations["id"].tolist()
@@ -37,9 +37,9 @@ band_options = ["green", "amber", "red", "none"]
 rags = c3.multiselect("RAG", band_options, default=setup.valid(state["rag"], band_options), key="f_rag",
                       format_func=lambda r: formatting.rag_text(r if r != "none" else None, "Not reported"))
 overdue = c4.toggle("Overdue only", value=state["overdue"], key="f_overdue")
-more_open = bool(state["plan"] or state["objective"] or state["status"] or state["q"])
-with st.expander("More filters: plan, objective, status, text", expanded=more_open):
-    m1, m2, m3, m4 = st.columns(4)
+more_open = bool(state["plan"] or state["objective"] or state["status"] or state["q"] or state["board"])
+with st.expander("More filters: plan, objective, oversight board, status, text", expanded=more_open):
+    m1, m2, m5, m3, m4 = st.columns(5)
     plans = m1.multiselect(
         "Plan", plan_options, default=plan_default, key="f_plan",
         format_func=lambda p: p if p in prog.current_plans else f"{p} (history)",
@@ -49,16 +49,19 @@ with st.expander("More filters: plan, objective, status, text", expanded=more_op
     objectives = m2.multiselect("Objective", objective_options, default=setup.valid(state["objective"],
                                                                                     objective_options),
                                 key="f_objective")
+    board_options = prog.board_options()
+    boards = m5.multiselect("Oversight board", board_options, default=setup.valid(state["board"], board_options),
+                            key="f_board", help="The board or group each action reports to, as the plan names it")
     statuses = m3.multiselect("Status", list(vocab.STATUSES), default=setup.valid(state["status"], vocab.STATUSES),
                               key="f_status", format_func=formatting.status_word)
     search = m4.text_input("Search text", value=state["q"], key="f_q")
 
 setup.filters_to_url(
     {"plan": plans if plans != list(prog.current_plans) else [], "rec": recs, "lead": leads,
-     "objective": objectives, "rag": rags, "status": statuses, "overdue": overdue, "q": search}
+     "objective": objectives, "rag": rags, "status": statuses, "board": boards, "overdue": overdue, "q": search}
 )
 shown = prog.filter_actions(plans=plans, recommendations=recs, leads=leads, objectives=objectives, rags=rags,
-                            statuses=statuses, overdue_only=overdue, search=search)
+                            statuses=statuses, boards=boards, overdue_only=overdue, search=search)
 st.write(f"{len(shown)} of {formatting.count_text(len(acts), 'action')}")
 if recs:
     cross = int(shown["applies_to_all"].sum())
@@ -79,20 +82,27 @@ else:
     st.header(plain(f"{selected['ref']} · {selected['title']}"), anchor=False)
     plan_word = "current programme" if selected["plan"] in prog.current_plans else "history"
     st.caption(plain(f"{selected['plan']} ({plan_word}) · {formatting.text(selected['plan_title'])}"))
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     c1.markdown("**Lead officer**")
     c1.text(formatting.text(selected["lead_officer"]) or "Not recorded")
     c2.markdown("**Due**")
     c2.text(formatting.due_text(selected["due"], selected["due_text"], selected["overdue"]))
     c3.markdown("**Recommendations**")
     c3.text(", ".join(selected["recommendations"]) or "None linked")
+    c4.markdown("**Oversight board**")
+    c4.text("; ".join(selected["boards"]) or "Not recorded")
     st.markdown("**Latest update**")
     st.text(formatting.text(selected["latest_commentary"]) or "None yet")
     if formatting.text(selected["description"]):
         with st.expander("Action text", expanded=False):
             st.text(selected["description"])
+    own_milestones = prog.milestones[prog.milestones["key"] == selected["key"]]
+    if len(own_milestones):
+        st.markdown(f"**Milestones** ({len(own_milestones)})")
+        st.dataframe(tables.milestone_table(own_milestones), hide_index=True, width="stretch",
+                     column_config=widgets.MILESTONE_COLUMNS)
     if formatting.text(selected["success_measures"]):
-        with st.expander("Success measures and milestones", expanded=False):
+        with st.expander("Success measures", expanded=False):
             st.text(selected["success_measures"])
     history = loaders.load_updates(url, version, int(selected["action_id"]))
     if history.empty:
@@ -100,6 +110,14 @@ else:
     else:
         st.dataframe(tables.update_table(history), hide_index=True, width="stretch",
                      column_config=widgets.UPDATE_COLUMNS)
+
+shown_milestones = prog.milestones[prog.milestones["key"].isin(shown["key"])]
+if len(shown_milestones):
+    with st.expander(f"Milestones of these actions on a timeline ({len(shown_milestones)})",
+                     icon=":material/timeline:", expanded=bool(recs or objectives)):
+        st.altair_chart(charts.milestone_timeline(shown_milestones, prog.as_at), width="stretch")
+        st.dataframe(tables.milestone_table(shown_milestones, lead=True), hide_index=True, width="stretch",
+                     column_config=widgets.MILESTONE_COLUMNS)
 
 with st.expander("Board pack of this filtered view", icon=":material/download:"):
     st.caption("PowerPoint, PDF and Excel packs restricted to the lead officers and recommendations chosen above.")

@@ -13,7 +13,10 @@ setup.presentation_css()
 
 steps = loaders.load_agenda(url, version)
 if not steps:
-    widgets.empty_state("Nothing to present yet — load returns first.")
+    st.title("Board meeting", anchor=False)
+    widgets.empty_state(widgets.NOTHING_TO_PRESENT)
+    st.page_link("pages/upload.py", label="Upload a return", icon=":material/upload_file:")
+    st.page_link("pages/overview.py", label="Or load the sample on the overview", icon=":material/dashboard:")
     st.stop()
 
 index = setup.agenda_index(len(steps))

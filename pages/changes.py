@@ -16,40 +16,45 @@ st.title("Since last board", anchor=False)
 st.caption(plain(f"{ctx['authority']} · as at {formatting.format_date(ctx['as_at'])}"))
 
 snaps = loaders.load_snapshots(url, version)
-bases = ["A board meeting (snapshot)", "A date", "An upload"] if not snaps.empty else ["A date", "An upload"]
-state = setup.filters_from_url({"since": "str", "snapshot": "str"})
-c1, c2 = st.columns([1, 2])
-basis = c1.radio("Compare with", bases, key="ch_basis", horizontal=False)
 since: dt.date | None = None
-changes = None
-if basis == "A board meeting (snapshot)":
-    ids = snaps["id"].tolist()
-    wanted = int(state["snapshot"]) if state["snapshot"].isdigit() and int(state["snapshot"]) in ids else ids[0]
-    chosen = c2.selectbox("Board meeting", ids, index=ids.index(wanted), key="ch_snapshot",
-                          format_func=lambda i: tables.snapshot_label(snaps, i))
-    setup.filters_to_url({"snapshot": str(chosen), "since": ""})
-    changes = loaders.load_snapshot_changes(url, version, int(chosen))
-    since = changes.since
-elif basis == "A date":
-    default = tables.parse_iso(state["since"]) or month_before(ctx["as_at"])
-    since = c2.date_input("Changes after", value=default, format="DD/MM/YYYY", key="ch_since")
-    setup.filters_to_url({"since": since.isoformat(), "snapshot": ""})
-    changes = loaders.load_changes(url, version, since)
+if ctx["empty"]:
+    widgets.empty_state("Nothing is loaded yet, so nothing has changed — upload a return (or load the sample on "
+                        "the overview); later returns are compared here with the one before.")
+    st.page_link("pages/upload.py", label="Upload a return", icon=":material/upload_file:")
 else:
-    uploads = loaders.load_upload_history(url, version)
-    imported = uploads[uploads["Outcome"] == "Imported"]
-    if imported.empty:
-        widgets.empty_state("No imported uploads yet — compare with a date instead.")
-    else:
-        ids = imported["Upload"].tolist()
-        chosen_upload = c2.selectbox("Changes since upload", ids, key="ch_upload",
-                                     format_func=lambda i: tables.upload_label(imported, i))
-        changes = loaders.load_upload_changes(url, version, int(chosen_upload))
+    bases = ["A board meeting (snapshot)", "A date", "An upload"] if not snaps.empty else ["A date", "An upload"]
+    state = setup.filters_from_url({"since": "str", "snapshot": "str"})
+    c1, c2 = st.columns([1, 2])
+    basis = c1.radio("Compare with", bases, key="ch_basis", horizontal=False)
+    changes = None
+    if basis == "A board meeting (snapshot)":
+        ids = snaps["id"].tolist()
+        wanted = int(state["snapshot"]) if state["snapshot"].isdigit() and int(state["snapshot"]) in ids else ids[0]
+        chosen = c2.selectbox("Board meeting", ids, index=ids.index(wanted), key="ch_snapshot",
+                              format_func=lambda i: tables.snapshot_label(snaps, i))
+        setup.filters_to_url({"snapshot": str(chosen), "since": ""})
+        changes = loaders.load_snapshot_changes(url, version, int(chosen))
         since = changes.since
+    elif basis == "A date":
+        default = tables.parse_iso(state["since"]) or month_before(ctx["as_at"])
+        since = c2.date_input("Changes after", value=default, format="DD/MM/YYYY", key="ch_since")
+        setup.filters_to_url({"since": since.isoformat(), "snapshot": ""})
+        changes = loaders.load_changes(url, version, since)
+    else:
+        uploads = loaders.load_upload_history(url, version)
+        imported = uploads[uploads["Outcome"] == "Imported"]
+        if imported.empty:
+            widgets.empty_state("No imported uploads yet — compare with a date instead.")
+        else:
+            ids = imported["Upload"].tolist()
+            chosen_upload = c2.selectbox("Changes since upload", ids, key="ch_upload",
+                                         format_func=lambda i: tables.upload_label(imported, i))
+            changes = loaders.load_upload_changes(url, version, int(chosen_upload))
+            since = changes.since
 
-if changes is not None:
-    st.info(plain(changes.headline()), icon=":material/compare_arrows:")
-    widgets.show_changes(changes)
+    if changes is not None:
+        st.info(plain(changes.headline()), icon=":material/compare_arrows:")
+        widgets.show_changes(changes)
 
 st.header("Board pack", anchor=False)
 st.caption("PowerPoint, PDF and Excel packs of the current data, with what changed since the date above.")
@@ -62,7 +67,9 @@ with st.form("mark_board", border=True):
     title = m2.text_input("Title", value="Improvement board", max_chars=200)
     st.caption("Freezes what the dashboard shows now, so it can be reopened exactly as presented and compared "
                "with later data. Later uploads never change a snapshot.")
-    if st.form_submit_button("Mark this board meeting", type="primary"):
+    if ctx["empty"]:
+        st.caption(widgets.NOTHING_TO_PRESENT)
+    if st.form_submit_button("Mark this board meeting", type="primary", disabled=ctx["empty"]):
         snapshot_id = widgets.mark_board(url, meeting, title)
         st.session_state["snapshot_message"] = (f"Snapshot {snapshot_id} saved: {title} on "
                                                 f"{formatting.format_date(meeting)}.")

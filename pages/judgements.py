@@ -14,7 +14,9 @@ st.title("Ofsted judgements", anchor=False)
 
 authorities = loaders.load_authorities(url, version)
 if authorities.empty:
-    widgets.empty_state("No authorities loaded — run python -m lib.cli seed to load the reference data.")
+    widgets.empty_state("No official Ofsted data loaded yet — choose 'Start with our own plan' (or 'Load the "
+                        "sample') on the overview, or run python -m lib.cli seed --reference-only.")
+    st.page_link("pages/overview.py", label="Open the overview", icon=":material/dashboard:")
     st.stop()
 
 names = dict(zip(authorities["la_code"], authorities["name"], strict=True))

@@ -5,8 +5,9 @@ from typing import Any
 import streamlit as st
 
 from lib import formatting, tables
+from lib import milestones as milestone_rules
 from lib.formatting import plain, rag_text
-from lib.read import kpis, programme
+from lib.read import kpis, milestones, programme
 from lib.ui import loaders, setup, widgets
 
 eng = setup.page_setup("Overview")
@@ -21,11 +22,7 @@ acts = prog.current_actions
 latest = loaders.load_latest_kpis(url, version, ctx["la_code"])
 
 if prog.actions.empty and latest.empty:
-    widgets.empty_state(
-        "No returns loaded yet — upload a monthly return on the Upload returns page, "
-        "or load the sample data with python -m lib.cli seed."
-    )
-    st.page_link("pages/upload.py", label="Upload a return", icon=":material/upload_file:")
+    widgets.first_run(url)
     st.stop()
 
 counts = programme.action_summary(acts)
@@ -33,10 +30,7 @@ kpi_counts = kpis.kpi_summary(latest)
 left, right = st.columns(2, gap="large")
 with left:
     st.header("Actions", anchor=False)
-    c = st.columns(4)
-    for i, band in enumerate(("green", "amber", "red")):
-        c[i].metric(rag_text(band), counts[band])
-    c[3].metric("Overdue", counts["overdue"], help="Past due date and not complete")
+    widgets.rag_tiles(counts, "actions", extra=(("overdue", "✖ Overdue", "overdue"),))
     st.caption(plain(
         f"Current programme ({', '.join(prog.current_plans) or 'no plan yet'}): "
         f"{formatting.count_text(counts['total'], 'action')} · complete {counts['complete']} · "
@@ -46,10 +40,7 @@ with left:
     st.page_link("pages/action_plan.py", label="Open the action plan", icon=":material/checklist:")
 with right:
     st.header("KPIs", anchor=False)
-    c = st.columns(4)
-    for i, band in enumerate(("green", "amber", "red")):
-        c[i].metric(rag_text(band), kpi_counts[band])
-    c[3].metric(formatting.NO_RAG, kpi_counts["none"], help="Monitor-only KPIs and text targets get no RAG")
+    widgets.rag_tiles(kpi_counts, "kpis", extra=(("none", formatting.band_heading("none"), "none"),))
     st.caption(f"{formatting.count_text(kpi_counts['total'], 'KPI')} · derived RAG of each KPI's latest value "
                "against its target")
     st.page_link("pages/kpis.py", label="Open the KPI scorecard", icon=":material/monitoring:")
@@ -67,6 +58,11 @@ def overdue_label(r: Any) -> str:
     return plain(f"{r.ref} · due {formatting.format_date(r.due)} · {r.title}")
 
 
+def milestone_label(r: Any) -> str:
+    return plain(f"{r.ref} · {milestone_rules.STATUS_LABELS.get(r.status, r.status)} · "
+                 f"due {formatting.format_date(r.due)} · {formatting.shorten(formatting.text(r.label), 60)}")
+
+
 def kpi_label(r: Any) -> str:
     value = tables.value_text(r.value, r.unit, r.decimals, r.value_text, r.missing_reason)
     return plain(f"{r.ref} · {value} · {rag_text(r.rag_level)} · "
@@ -80,6 +76,10 @@ with a1:
     st.markdown("**Actions that became overdue**")
     widgets.attention_links(items["newly_overdue"], "pages/action_plan.py", overdue_label,
                             lambda r: {"action": r.key}, ":material/schedule:")
+    due = milestones.due_or_overdue(prog.current_milestones)
+    st.markdown(f"**Milestones due or overdue** ({len(due)})" if len(due) else "**Milestones due or overdue**")
+    widgets.attention_links(due, "pages/action_plan.py", milestone_label, lambda r: {"action": r.key},
+                            ":material/flag:", limit=4)
     if not items["green_but_overdue"].empty:
         st.markdown("**Reported green but overdue**")
         widgets.attention_links(items["green_but_overdue"], "pages/action_plan.py", overdue_label,

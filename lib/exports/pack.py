@@ -20,10 +20,12 @@ from sqlalchemy import Engine
 
 from lib import changes as changes_mod
 from lib import charts, formatting, periods, tables, vocab
+from lib import milestones as milestone_rules
 from lib.read import authorities as authorities_mod
 from lib.read import benchmarks as benchmarks_mod
 from lib.read import judgements as judgements_mod
 from lib.read import kpis as kpis_mod
+from lib.read import milestones as milestones_mod
 from lib.read import programme
 
 TITLE = "Improvement board pack"
@@ -471,7 +473,14 @@ def build_pack(
     )
     ch = _restrict_changes(ch, {int(i) for i in acts["action_id"]}, {int(i) for i in kpis["kpi_id"]})
 
-    sections: list[Section] = [_overview(acts, prog.current_plans, kpis, ch, as_at)]
+    if prog.actions.empty and values.empty:
+        sections: list[Section] = [Section("empty", "empty", NOTHING_TITLE, tables=[Table(["Next step"],
+                                                                                         empty=NOTHING_TEXT)])]
+    else:
+        sections = [_overview(acts, prog.current_plans, kpis, ch, as_at)]
+        milestone_section = _milestones_section(prog, acts)
+        if milestone_section is not None:
+            sections.append(milestone_section)
     note("recommendations")
     sections += _recommendation_sections(prog, acts, filters)
 
@@ -480,11 +489,12 @@ def build_pack(
     for row in red.itertuples(index=False):
         sections.append(_kpi_section(row, values, bench))
 
-    sections.append(_changes_section(ch))
     judged, later = judgements_mod.latest_judgement(engine, la, as_at)
-    judgement_section = _judgements_section(judged, later)
-    if judgement_section is not None:
-        sections.append(judgement_section)
+    if sections[0].kind != "empty":
+        sections.append(_changes_section(ch))
+        judgement_section = _judgements_section(judged, later)
+        if judgement_section is not None:
+            sections.append(judgement_section)
 
     inspections = prog.current_recommendations["inspection"].drop_duplicates().tolist()
     return BoardPack(
@@ -494,6 +504,27 @@ def build_pack(
         actions=acts.reset_index(drop=True), kpis=kpis, red_kpis=red, judgements=judged,
         inspection=" and ".join(inspections),
     )
+
+
+NOTHING_TITLE = "Nothing to present yet"
+NOTHING_TEXT = ("No action plan or KPI return is loaded for this authority. Upload a return on the Upload returns "
+                "page (or load the sample), then download the pack again.")
+
+
+def _milestones_section(prog: programme.Programme, acts: pd.DataFrame) -> Section | None:
+    """The milestones of the pack's actions that are overdue or due this month, overdue first."""
+    own = prog.current_milestones
+    if own.empty:
+        return None
+    due = milestones_mod.due_or_overdue(own[own["key"].isin(acts["key"])])
+    table = Table(["Action", "Milestone", "Due", "Status", "Lead officer"], widths=[0.7, 4.2, 1.2, 1.6, 2.4],
+                  empty="No milestone is due this month or overdue.", slide_limits={1: 120, 4: 80})
+    for r in due.itertuples(index=False):
+        table.add([r.ref, r.label, formatting.format_date(r.due), r.status_label, r.lead_officer],
+                  [None, None, None, "red" if r.status == milestone_rules.OVERDUE else "amber", None])
+    return Section("milestones", "milestones", "Milestones due or overdue",
+                   subtitle=f"As at {formatting.format_date(prog.as_at)} · "
+                            f"{formatting.count_text(len(due), 'milestone')} of {len(own)}", tables=[table])
 
 
 def _recommendation_sections(prog: programme.Programme, acts: pd.DataFrame,

@@ -35,6 +35,14 @@ def in_clause(column: str, values: list[str] | tuple[str, ...] | None, prefix: s
     return f"{column} IN (" + ", ".join(f":{n}" for n in names) + ")", dict(zip(names, values, strict=True))
 
 
+def nothing_to_present(engine: Engine) -> bool:
+    """True when no action and no KPI value is stored: the board, the packs and snapshots have nothing to show."""
+    with engine.connect() as conn:
+        acts = conn.execute(text("SELECT 1 FROM action LIMIT 1")).first()
+        vals = None if acts else conn.execute(text("SELECT 1 FROM kpi_value LIMIT 1")).first()
+    return acts is None and vals is None
+
+
 def our_authority(engine: Engine) -> str:
     """The authority the programme is for (Settings), else the configured default."""
     with engine.connect() as conn:

@@ -24,7 +24,8 @@ def load_context(url: str, version: str) -> dict[str, Any]:
     """Our authority, its name and the as-at date."""
     eng = engine_for(url)
     la = base.our_authority(eng)
-    return {"la_code": la, "authority": authorities.authority_name(eng, la), "as_at": base.as_at_date(eng)}
+    return {"la_code": la, "authority": authorities.authority_name(eng, la), "as_at": base.as_at_date(eng),
+            "empty": base.nothing_to_present(eng)}
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)

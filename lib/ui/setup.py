@@ -29,7 +29,9 @@ h3 {font-size: 1.2rem !important;}
 PRESENT_CSS = """
 <style>
 html, body, [data-testid="stAppViewContainer"] {font-size: 20px;}
-[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] {font-size: 1.1rem;}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li, [data-testid="stText"],
+[data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 1.1rem !important; line-height: 1.35;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: 1rem !important;}
 h1 {font-size: 2.3rem !important;}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3rem !important; line-height: 1.15;}
 [data-testid="stMetricLabel"] p {font-size: 1.15rem !important;}

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import formatting, tables
-from lib.formatting import GRADE_COLOURS, NEUTRAL_FILL, RAG_COLOURS, format_date, plain, rag_text
+from lib.formatting import GRADE_COLOURS, NEUTRAL_FILL, RAG_COLOURS, format_date, plain
 from lib.ui import loaders
 from lib.ui.setup import current_user, data_changed, engine_for
 from lib.ui.uploads import XLSX_MIME
@@ -28,12 +28,20 @@ ACTION_COLUMNS: dict[str, Any] = {
     "Lead officer": st.column_config.TextColumn(width=260),
     "Recs": st.column_config.TextColumn(width=85, help="Ofsted recommendation numbers answered (ALL: every one)"),
 }
+MILESTONE_COLUMNS: dict[str, Any] = {
+    "Action": st.column_config.TextColumn(width=60),
+    "Milestone": st.column_config.TextColumn(width="large"),
+    "Due": st.column_config.TextColumn(width=110),
+    "Status": st.column_config.TextColumn(width=140),
+}
 UPDATE_COLUMNS: dict[str, Any] = {"Commentary": st.column_config.TextColumn(width="large")}
 SCORECARD_COLUMNS: dict[str, Any] = {
     "Ref": st.column_config.TextColumn(width=95),
     "KPI": st.column_config.TextColumn(width=235),
     "Value": st.column_config.TextColumn(width=75),
     "Target": st.column_config.TextColumn(width=75),
+    "How close": st.column_config.TextColumn(width=150, help="The gap to the target; with the targeted-improvement "
+                                             "rule, the share of the targeted improvement achieved"),
     "Derived RAG": st.column_config.TextColumn(width=110, help="From value, target, polarity and the KPI's rule"),
     "Published RAG": st.column_config.TextColumn(width=115, help="As the return reported it"),
     "Direction": st.column_config.TextColumn(width=115, help="Against the previous period, respecting polarity"),
@@ -102,6 +110,59 @@ def style_grades(df: pd.DataFrame, scores: pd.DataFrame | None = None) -> Any:
     return shown.style.map(by_text)
 
 
+TILE_EDGES = {"green": "#1b7837", "amber": "#b35806", "red": "#b2182b", "none": "#6c757d", "overdue": "#b2182b",
+              "neutral": "#6c757d"}
+TILE_FILLS = {**RAG_COLOURS, "overdue": "#f4a7a7"}
+
+
+def _tile_rule(kind: str, css_key: str) -> str:
+    return (f".st-key-{css_key} {{background: {TILE_FILLS.get(kind, NEUTRAL_FILL)}; border-left: 0.6rem solid "
+            f"{TILE_EDGES[kind]}; border-radius: 0.4rem; padding: 0.35rem 0.7rem;}}")
+
+
+def rag_tiles(counts: dict[str, int], key: str, *, extra: tuple[tuple[str, str, str], ...] = ()) -> None:
+    """Headline counts as tiles: the RAG colour, its icon and its word, and the number large.
+
+    ``extra`` adds (kind, label, count key) tiles such as ("overdue", "✖ Overdue", "overdue"). The CSS is
+    built from constants and the tiles' own widget keys; no user text reaches it.
+    """
+    tiles = [(band, formatting.band_heading(band), band) for band in ("green", "amber", "red")] + list(extra)
+    keys = [f"tile-{key}-{i}" for i in range(len(tiles))]
+    kinds = [kind if kind in TILE_EDGES else "neutral" for kind, _label, _count in tiles]
+    st.html("<style>" + "".join(_tile_rule(k, css) for k, css in zip(kinds, keys, strict=True)) + "</style>")
+    for column, css_key, (_kind, label, count_key) in zip(st.columns(len(tiles)), keys, tiles, strict=True):
+        with column.container(key=css_key):
+            st.metric(label, int(counts.get(count_key, 0)))
+
+
+def first_run(url: str) -> None:
+    """An empty database: say what the product needs, and offer the two ways to begin."""
+    from lib import sample
+
+    st.subheader("Nothing loaded yet", anchor=False)
+    st.write("Improvement Board shows an Ofsted improvement programme: the plan's actions with their RAG, the KPIs "
+             "against their targets and benchmarks, and the Ofsted judgements. Start in one of two ways.")
+    left, right = st.columns(2, gap="large")
+    with left.container(border=True):
+        st.markdown("**Look around with the sample programme**")
+        st.caption("Barnet's 2017 improvement programme from its public committee papers, with illustrative "
+                   "monthly returns, plus the official Ofsted outcomes and benchmarks.")
+        if st.button("Load the sample", key="first_run_sample", icon=":material/dataset:"):
+            with st.spinner("Loading the sample…"):
+                sample.seed(engine_for(url))
+            st.rerun()
+    with right.container(border=True):
+        st.markdown("**Start with our own plan**")
+        st.caption("Loads only the official data (authorities, every published Ofsted outcome, statistical "
+                   "neighbours); then upload your own plan and KPI returns, and choose your authority in Settings.")
+        if st.button("Start with our own plan", key="first_run_own", icon=":material/upload_file:"):
+            with st.spinner("Loading the official data…"):
+                sample.seed(engine_for(url), reference_only=True)
+            st.switch_page("pages/upload.py")
+    st.caption("The same from the command line: python -m lib.cli seed (sample) or python -m lib.cli seed "
+               "--reference-only (official data only).")
+
+
 def empty_state(message: str) -> None:
     st.info(message, icon=":material/info:")
 
@@ -128,21 +189,37 @@ def judgement_caption(judged: pd.DataFrame, later: list[Any]) -> str:
     return plain(text)
 
 
+def plain_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Every shown cell and heading escaped for an element that renders Markdown (st.table); "_" columns kept."""
+    shown = df.copy()
+    for col in shown.columns:
+        if not str(col).startswith("_"):
+            shown[col] = [plain(v) for v in shown[col]]
+    shown.columns = [plain(c) if not str(c).startswith("_") else c for c in shown.columns]
+    return shown
+
+
+def wrapped_table(df: pd.DataFrame, levels: dict[str, str] | None = None) -> None:
+    """A short table whose long text wraps (board steps): every cell shown as literal text, RAG cells coloured.
+
+    st.table renders Markdown in cells, so each cell goes through :func:`plain` first.
+    """
+    shown = plain_frame(df)
+    levels = {plain(k): v for k, v in (levels or {}).items() if v in shown.columns}
+    st.table(style_rag(shown, levels) if levels else shown.drop(columns=[c for c in shown.columns
+                                                                          if str(c).startswith("_")]),
+             hide_index=True)
+
+
 def render_step(step: Any) -> None:
-    """One agenda step: metrics for the overview, a short RAG table otherwise."""
+    """One agenda step: tiles for the overview, a short wrapping RAG table otherwise."""
     if step.kind == "overview":
         f = step.facts
         st.subheader("Actions of the current programme", anchor=False)
-        c = st.columns(5)
-        for i, band in enumerate(("green", "amber", "red")):
-            c[i].metric(rag_text(band), f["actions"][band])
-        c[3].metric("Overdue", f["actions"]["overdue"])
-        c[4].metric("Awaiting sign-off", f["actions"]["awaiting_signoff"])
+        rag_tiles(f["actions"], "board-actions", extra=(("overdue", "✖ Overdue", "overdue"),
+                                                        ("neutral", "Awaiting sign-off", "awaiting_signoff")))
         st.subheader("KPIs", anchor=False)
-        c = st.columns(5)
-        for i, band in enumerate(("green", "amber", "red")):
-            c[i].metric(rag_text(band), f["kpis"][band])
-        c[3].metric(formatting.NO_RAG, f["kpis"]["none"])
+        rag_tiles(f["kpis"], "board-kpis", extra=(("none", formatting.band_heading("none"), "none"),))
         st.caption(plain(f["caption"]))
         return
     if step.kind == "recommendation":
@@ -152,14 +229,12 @@ def render_step(step: Any) -> None:
             st.caption(plain(step.facts["cross"]))
     if step.kind == "judgements":
         st.caption(plain(step.facts["caption"]))
-        st.dataframe(style_grades(step.table), hide_index=True, width="stretch")
+        st.table(style_grades(plain_frame(step.table)), hide_index=True)
         return
     if step.note and step.table.empty:
         st.info(plain(step.note))
         return
-    st.dataframe(style_rag(step.table, {"RAG": "_rag"}), hide_index=True, width="stretch", row_height=44,
-                 column_config={"Latest update": st.column_config.TextColumn(width="large"),
-                                "Action": st.column_config.TextColumn(width="large")})
+    wrapped_table(step.table, {"RAG": "_rag", "Status": "_rag"} if step.kind == "milestones" else {"RAG": "_rag"})
 
 
 def show_changes(changes: Any) -> None:
@@ -173,6 +248,10 @@ def show_changes(changes: Any) -> None:
         st.caption("Nothing has changed in this window.")
 
 
+NOTHING_TO_PRESENT = ("Nothing to present yet: no action plan or KPI return is loaded. Upload a return (or load "
+                      "the sample) first.")
+
+
 def pack_downloads(url: str, version: str, *, since: dt.date | None, key: str,
                    leads: list[str] | None = None, recs: list[str] | None = None,
                    themes: list[str] | None = None) -> None:
@@ -184,17 +263,23 @@ def pack_downloads(url: str, version: str, *, since: dt.date | None, key: str,
         return pack_mod.build_pack(engine_for(url), since=since, lead_officers=leads or None,
                                    recommendations=recs or None, themes=themes or None)
 
-    stamp = f"{loaders.load_context(url, version)['as_at']:%Y-%m-%d}"
+    ctx = loaders.load_context(url, version)
+    stamp = f"{ctx['as_at']:%Y-%m-%d}"
+    empty = bool(ctx.get("empty"))
+    why = NOTHING_TO_PRESENT if empty else None
     c1, c2, c3 = st.columns(3)
     c1.download_button("PowerPoint pack", data=lambda: pptx_pack.to_pptx(build()),
                        file_name=f"board-pack-{stamp}.pptx", icon=":material/slideshow:", key=f"pptx_{key}",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                       on_click="ignore")
+                       on_click="ignore", disabled=empty, help=why)
     c2.download_button("PDF pack", data=lambda: pdf_pack.to_pdf(build()), file_name=f"board-pack-{stamp}.pdf",
-                       mime="application/pdf", icon=":material/picture_as_pdf:", key=f"pdf_{key}", on_click="ignore")
+                       mime="application/pdf", icon=":material/picture_as_pdf:", key=f"pdf_{key}", on_click="ignore",
+                       disabled=empty, help=why)
     c3.download_button("Excel pack", data=lambda: xlsx_pack.to_xlsx(engine_for(url), build()),
                        file_name=f"board-pack-{stamp}.xlsx", mime=XLSX_MIME, icon=":material/table:",
-                       key=f"xlsx_{key}", on_click="ignore")
+                       key=f"xlsx_{key}", on_click="ignore", disabled=empty, help=why)
+    if empty:
+        st.caption(NOTHING_TO_PRESENT)
 
 
 def mark_board(url: str, meeting: dt.date, title: str) -> int:
