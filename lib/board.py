@@ -3,7 +3,7 @@
 Overview → red and amber actions → KPIs off target → milestones due or overdue → each
 recommendation of the current programme → Ofsted judgements as at the data's date. An empty
 database has no agenda at all (the page says there is nothing to present). Long tables are cut into views of at most
-``ROWS_PER_VIEW`` rows ("(1 of 2)") so text stays legible through a video call. Pure apart from
+one screen (:data:`SCREENS`, "(1 of 2)") so text stays legible through a video call. Pure apart from
 the reads through the read models (no Streamlit).
 """
 
@@ -21,23 +21,34 @@ from lib import milestones as milestone_rules
 from lib.read import judgements, kpis, milestones, programme
 
 ROWS_PER_VIEW = 8
-LINES_PER_VIEW = 12  # wrapped lines of text a 1280×720 screen holds in large type
-CHARS_PER_LINE = 70  # of the widest text column at that size
 
 
-def _lines(row: pd.Series) -> int:
+@dataclass(frozen=True)
+class Screen:
+    """What one 1280×720 view holds: rows, wrapped lines of text, and characters per line of the widest
+    text column (measured on screenshots at the normal and the presentation type size)."""
+
+    rows: int
+    lines: int
+    chars: int
+
+
+SCREENS = {False: Screen(ROWS_PER_VIEW, 14, 45), True: Screen(5, 12, 24)}  # presenting → a view
+
+
+def _lines(row: pd.Series, chars: int) -> int:
     """How many wrapped lines a row takes: its longest text cell over the characters a line holds."""
     longest = max((len(str(v)) for k, v in row.items() if not str(k).startswith("_") and isinstance(v, str)),
                   default=0)
-    return max(1, -(-longest // CHARS_PER_LINE))
+    return max(1, -(-longest // chars))
 
 
-def _views(table: pd.DataFrame) -> list[pd.DataFrame]:
-    """Consecutive views of at most ROWS_PER_VIEW rows and LINES_PER_VIEW wrapped lines (at least one row)."""
+def _views(table: pd.DataFrame, screen: Screen) -> list[pd.DataFrame]:
+    """Consecutive views that fit the screen: at most its rows and wrapped lines (at least one row a view)."""
     views, start, used = [], 0, 0
     for i in range(len(table)):
-        lines = _lines(table.iloc[i])
-        if i > start and (i - start >= ROWS_PER_VIEW or used + lines > LINES_PER_VIEW):
+        lines = _lines(table.iloc[i], screen.chars)
+        if i > start and (i - start >= screen.rows or used + lines > screen.lines):
             views.append(table.iloc[start:i])
             start, used = i, 0
         used += lines
@@ -57,9 +68,9 @@ class Step:
 
 
 def _paged(key: str, title: str, kind: str, table: pd.DataFrame, facts: dict[str, Any] | None = None,
-           note: str | None = None) -> list[Step]:
+           note: str | None = None, *, screen: Screen = SCREENS[False]) -> list[Step]:
     """One step per view that fits the screen (see :func:`_views`), titled "(n of m)" when there are several."""
-    parts = _views(table)
+    parts = _views(table, screen)
     return [Step(f"{key}-{i}", title + (f" ({i} of {len(parts)})" if len(parts) > 1 else ""), kind, part,
                  dict(facts or {}), note) for i, part in enumerate(parts, start=1)]
 
@@ -82,8 +93,9 @@ def _action_rows(acts: pd.DataFrame, *, lead: bool, latest: bool) -> pd.DataFram
     return pd.DataFrame(data)
 
 
-def agenda(engine: Engine, as_at: dt.date | None = None) -> list[Step]:
-    """Every step of the board's agenda, in order."""
+def agenda(engine: Engine, as_at: dt.date | None = None, *, presenting: bool = False) -> list[Step]:
+    """Every step of the board's agenda, in order; in presentation mode long tables take more views."""
+    screen = SCREENS[presenting]
     prog = programme.programme(engine, as_at)
     acts = prog.current_actions
     latest = kpis.latest_kpis(engine, prog.la_code)
@@ -100,7 +112,8 @@ def agenda(engine: Engine, as_at: dt.date | None = None) -> list[Step]:
         hot = hot.assign(_o=[vocab.severity(r) for r in hot["rag"]])
         hot = hot.sort_values(["_o", "due"], na_position="last")
         steps += _paged("actions", "Red and amber actions", "actions", _action_rows(hot, lead=True, latest=True),
-                        note=None if len(hot) else "No action of the current programme is red or amber.")
+                        note=None if len(hot) else "No action of the current programme is red or amber.",
+                        screen=screen)
     if len(latest):
         off = latest[latest["rag"].isin(["red", "amber"])]
         off = off.assign(_o=[vocab.severity(r) for r in off["rag_level"]]).sort_values(["_o", "ref"])
@@ -120,14 +133,14 @@ def agenda(engine: Engine, as_at: dt.date | None = None) -> list[Step]:
             "_rag": off["rag"].tolist(),
         })
         steps += _paged("kpis", "KPIs off target", "kpis", table,
-                        note=None if len(off) else "Every KPI with a target is meeting it.")
+                        note=None if len(off) else "Every KPI with a target is meeting it.", screen=screen)
     due = milestones.due_or_overdue(prog.current_milestones)
     if len(prog.current_milestones):
         steps += _paged("milestones", "Milestones due or overdue", "milestones",
                         tables.milestone_table(due, lead=True).assign(_rag=[
                             "red" if s == milestone_rules.OVERDUE else "amber" for s in due["status"]]),
                         note=None if len(due) else "No milestone of the current programme is due this month or "
-                                                   "overdue.")
+                                                   "overdue.", screen=screen)
     chain = prog.chain()
     for row in chain[chain["current"]].itertuples(index=False):
         own, cross = prog.answering(row.id)
@@ -139,7 +152,8 @@ def agenda(engine: Engine, as_at: dt.date | None = None) -> list[Step]:
         steps += _paged(f"rec-{row.id}", f"Recommendation {row.label}", "recommendation",
                         _action_rows(own, lead=False, latest=False), facts,
                         note=None if len(own) else ("Answered only by the cross-cutting actions." if len(cross)
-                                                    else "No action answers this recommendation yet."))
+                                                    else "No action answers this recommendation yet."),
+                        screen=screen)
     judged, later = judgements.latest_judgement(engine, prog.la_code, prog.as_at)
     if not judged.empty:
         first = judged.iloc[0]

@@ -170,7 +170,7 @@ class Changes:
             out.append("")
             out.append("Uploads")
             for r in self.uploads.itertuples(index=False):
-                out.append(f"  #{r.upload_id} {r.filename} ({r.uploaded_at:%d %b %Y %H:%M}"
+                out.append(f"  #{r.upload_id} {r.filename} ({formatting.format_datetime(r.uploaded_at)}"
                            + (f", {r.uploaded_by}" if isinstance(r.uploaded_by, str) and r.uploaded_by else "") + ")")
         return out
 

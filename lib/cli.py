@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import getpass
 import io
 import json
 import math
@@ -203,6 +204,14 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+def _who() -> str | None:
+    """Who ran an import when --user is not given: the account on this computer."""
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except Exception:
+        return None
+
+
 def _engine(args: argparse.Namespace, *, create: bool = True) -> Engine:
     engine = store.get_engine(args.db)
     if create:
@@ -250,7 +259,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     status = 0
     summaries: list[dict[str, Any]] = []
     for name in args.files:
-        result = pipeline.import_path(engine, Path(name), dry_run=args.dry_run, period=period, user=args.user)
+        result = pipeline.import_path(engine, Path(name), dry_run=args.dry_run, period=period,
+                                         user=args.user or _who())
         failed = bool(result.errors) or result.outcome == "rejected"
         status = 1 if failed else status
         if args.format == "json":

@@ -142,7 +142,7 @@ def format_date(value: Any) -> str:
 
 
 def format_datetime(value: Any) -> str:
-    """30 Jun 2019 14:05 ("" for blanks)."""
+    """30 Jun 2019, 14:05 ("" for blanks)."""
     if is_blank(value):
         return ""
     if isinstance(value, str):
@@ -150,7 +150,7 @@ def format_datetime(value: Any) -> str:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
             return value
-    return f"{format_date(value)} {value:%H:%M}" if isinstance(value, dt.datetime) else format_date(value)
+    return f"{format_date(value)}, {value:%H:%M}" if isinstance(value, dt.datetime) else format_date(value)
 
 
 def format_value(value: Any, unit: Any, decimals: Any = 1) -> str:

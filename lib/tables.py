@@ -118,8 +118,8 @@ def scorecard_table(df: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
                 "_reported_level": reported,
             }
         )
-    columns = ["Ref", "KPI", "Value", "Target", "How close", "Derived RAG", "Published RAG", "Direction", "Period", "Benchmarks",
-               "_rag_level", "_reported_level"]
+    columns = ["Ref", "KPI", "Value", "Target", "How close", "Derived RAG", "Published RAG", "Direction", "Period",
+               "Benchmarks", "_rag_level", "_reported_level"]
     return pd.DataFrame(rows, columns=columns)
 
 

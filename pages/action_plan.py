@@ -72,6 +72,7 @@ table = tables.action_table(shown)
 event = st.dataframe(
     widgets.style_rag(table, {"RAG": "_rag_level"}) if len(table) <= 500 else table.drop(columns=["_rag_level"]),
     hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="action_table",
+    row_height=widgets.WRAP_ROW_HEIGHT,
     column_config=widgets.ACTION_COLUMNS,
 )
 
@@ -100,6 +101,7 @@ else:
     if len(own_milestones):
         st.markdown(f"**Milestones** ({len(own_milestones)})")
         st.dataframe(tables.milestone_table(own_milestones), hide_index=True, width="stretch",
+                     row_height=widgets.WRAP_ROW_HEIGHT,
                      column_config=widgets.MILESTONE_COLUMNS)
     if formatting.text(selected["success_measures"]):
         with st.expander("Success measures", expanded=False):
@@ -108,7 +110,7 @@ else:
     if history.empty:
         st.caption("No monthly updates recorded for this action yet.")
     else:
-        st.dataframe(tables.update_table(history), hide_index=True, width="stretch",
+        st.dataframe(tables.update_table(history), hide_index=True, width="stretch", row_height=widgets.WRAP_ROW_HEIGHT,
                      column_config=widgets.UPDATE_COLUMNS)
 
 shown_milestones = prog.milestones[prog.milestones["key"].isin(shown["key"])]
@@ -117,6 +119,7 @@ if len(shown_milestones):
                      icon=":material/timeline:", expanded=bool(recs or objectives)):
         st.altair_chart(charts.milestone_timeline(shown_milestones, prog.as_at), width="stretch")
         st.dataframe(tables.milestone_table(shown_milestones, lead=True), hide_index=True, width="stretch",
+                     row_height=widgets.WRAP_ROW_HEIGHT,
                      column_config=widgets.MILESTONE_COLUMNS)
 
 with st.expander("Board pack of this filtered view", icon=":material/download:"):

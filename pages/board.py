@@ -11,7 +11,7 @@ url, version = setup.db_url(), setup.data_version(eng)
 ctx = loaders.load_context(url, version)
 setup.presentation_css()
 
-steps = loaders.load_agenda(url, version)
+steps = loaders.load_agenda(url, version, setup.presenting())
 if not steps:
     st.title("Board meeting", anchor=False)
     widgets.empty_state(widgets.NOTHING_TO_PRESENT)

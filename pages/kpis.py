@@ -35,7 +35,7 @@ table = tables.scorecard_table(shown, summary)
 event = st.dataframe(
     widgets.style_rag(table, {"Derived RAG": "_rag_level", "Published RAG": "_reported_level"}),
     hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="kpi_table",
-    column_config=widgets.SCORECARD_COLUMNS,
+    column_config=widgets.SCORECARD_COLUMNS, row_height=widgets.WRAP_ROW_HEIGHT,
 )
 selected = setup.selected_row(event, shown, url_key="kpi", key_of=lambda r: r["ref"])
 

@@ -40,7 +40,7 @@ m3.metric("⚠ With no KPI evidence", int((shown["kpis"].map(len) == 0).sum()))
 latest = loaders.load_latest_kpis(url, version, ctx["la_code"])
 kpi_rag = dict(zip(latest["ref"], latest["rag"], strict=True)) if len(latest) else {}
 st.dataframe(widgets.style_rag(tables.chain_table(shown, kpi_rag), {"Progress": "_rag_level"}), hide_index=True,
-             width="stretch", column_config=widgets.CHAIN_COLUMNS)
+             width="stretch", column_config=widgets.CHAIN_COLUMNS, row_height=widgets.WRAP_ROW_HEIGHT)
 for row in shown.itertuples():
     with st.expander(plain(f"Recommendation {row.id}: {formatting.shorten(row.text, 90)}")):
         st.text(row.text)

@@ -108,7 +108,7 @@ def test_formatting_words() -> None:
     assert formatting.due_text(None, None) == "No date set"
     assert formatting.rule_label("targeted_improvement") == "Targeted improvement"
     assert formatting.count_text(1, "KPI") == "1 KPI" and formatting.count_text(2, "KPI") == "2 KPIs"
-    assert formatting.format_datetime(dt.datetime(2026, 12, 1, 20, 8, 15)) == "1 Dec 2026 20:08"
+    assert formatting.format_datetime(dt.datetime(2026, 12, 1, 20, 8, 15)) == "1 Dec 2026, 20:08"
     assert formatting.format_date("2019-06-30") == "30 Jun 2019"
     assert formatting.band_heading("none") == "— No RAG" and formatting.band_heading("red") == "✖ Red"
     assert formatting.plain("**bold** http://x.com") == r"\*\*bold\*\* http\://x\.com"

@@ -387,7 +387,7 @@ def _changes_section(ch: changes_mod.Changes) -> Section:
     if not ch.uploads.empty:
         t = Table(["Upload", "File", "When", "By"], widths=[0.9, 4.0, 2.0, 2.0], caption="Returns uploaded")
         for r in ch.uploads.itertuples(index=False):
-            t.add([f"#{r.upload_id}", r.filename, f"{formatting.format_date(r.uploaded_at)} {r.uploaded_at:%H:%M}",
+            t.add([f"#{r.upload_id}", r.filename, formatting.format_datetime(r.uploaded_at),
                    r.uploaded_by])
         tables.append(t)
     return Section("changes", "changes", f"What changed since {since}", subtitle=ch.headline(), tables=tables)

@@ -116,10 +116,10 @@ def load_authorities(url: str, version: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
-def load_agenda(url: str, version: str) -> list[Any]:
+def load_agenda(url: str, version: str, presenting: bool = False) -> list[Any]:
     from lib import board
 
-    return board.agenda(engine_for(url))
+    return board.agenda(engine_for(url), presenting=presenting)
 
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)

@@ -7,6 +7,7 @@ the direct run: every URL shows the same app. Also the URL-kept filters and pres
 
 from __future__ import annotations
 
+import getpass
 import threading
 from typing import Any
 
@@ -216,9 +217,16 @@ def agenda_move(delta: int, count: int) -> None:
 
 
 def current_user() -> str | None:
-    """The signed-in user's e-mail or name, when sign-in is configured."""
+    """Who is using the app: the signed-in user's e-mail or name when sign-in is configured, else the
+    account on this computer ("jsmith (this computer)"), so the upload history always says who."""
     try:
         user = st.user
-        return str(user.get("email") or user.get("name")) if getattr(user, "is_logged_in", False) else None
+        signed_in = str(user.get("email") or user.get("name")) if getattr(user, "is_logged_in", False) else None
+    except Exception:
+        signed_in = None  # no sign-in configured (st.user unavailable)
+    if signed_in:
+        return signed_in
+    try:
+        return f"{getpass.getuser()} (this computer)"
     except Exception:
         return None

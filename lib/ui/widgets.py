@@ -28,6 +28,7 @@ ACTION_COLUMNS: dict[str, Any] = {
     "Lead officer": st.column_config.TextColumn(width=260),
     "Recs": st.column_config.TextColumn(width=85, help="Ofsted recommendation numbers answered (ALL: every one)"),
 }
+WRAP_ROW_HEIGHT = 68  # three lines: a data grid wraps cell text only in rows taller than 4rem (64 px)
 MILESTONE_COLUMNS: dict[str, Any] = {
     "Action": st.column_config.TextColumn(width=60),
     "Milestone": st.column_config.TextColumn(width="large"),
@@ -243,7 +244,7 @@ def show_changes(changes: Any) -> None:
         st.subheader(heading, anchor=False)
         config = {"Commentary": st.column_config.TextColumn(width="large")}
         shown = style_rag(table, {"RAG": "_rag"}) if "_rag" in table else table
-        st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=config, row_height=WRAP_ROW_HEIGHT)
     if changes.is_empty:
         st.caption("Nothing has changed in this window.")
 
