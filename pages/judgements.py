@@ -31,7 +31,9 @@ over_time, across = st.tabs(["Over time", "Beside neighbours and England"])
 with over_time:
     events = loaders.load_inspections(url, version, (chosen,))
     if events.empty:
-        widgets.empty_state("No inspections recorded for this authority.")
+        widgets.empty_state("No inspections recorded for this authority. The official outcomes of every authority "
+                            "load with 'Start with our own plan' on the overview (python -m lib.cli seed "
+                            "--reference-only); an inspection's judgements can also be uploaded on Upload returns.")
     else:
         grid, scores, notes = loaders.load_judgement_grid(url, version, chosen)
         st.caption("Rows are judgement areas matched across frameworks (2009–12, SIF, ILACS) by the crosswalk; "

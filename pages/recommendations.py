@@ -15,7 +15,9 @@ st.caption("Each recommendation with the actions that answer it and the KPIs tha
 
 chain = loaders.load_chain(url, version)
 if chain.empty:
-    widgets.empty_state("No recommendations recorded yet — they arrive with an inspection or an action-plan return.")
+    widgets.empty_state("No recommendations recorded yet — upload the inspection's recommendations or an "
+                        "action-plan return that lists them on Upload returns (or load the sample on the overview).")
+    st.page_link("pages/upload.py", label="Upload a return", icon=":material/upload_file:")
     st.stop()
 
 inspections = chain["inspection"].drop_duplicates().tolist()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import formatting, rag, settings
 from lib.formatting import plain
-from lib.ui import loaders, setup
+from lib.ui import loaders, setup, widgets
 
 eng = setup.page_setup("Settings")
 url, version = setup.db_url(), setup.data_version(eng)
@@ -32,6 +32,10 @@ st.caption(
     "improvement; red amber 65–80%; red below 65%)."
 )
 rules = settings.rules_table(eng)
+if rules.empty:
+    widgets.empty_state("No KPIs defined yet, so there are no rules to set — upload a KPI return or KPI "
+                        "definitions on Upload returns; each KPI then gets a rule and tolerance here.")
+    st.stop()
 edited = st.data_editor(
     rules,
     hide_index=True,

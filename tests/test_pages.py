@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import store
+from lib import sample, store
+from lib.exports.pack import build_pack
 from lib.read import programme
 from tests.app_support import PAGES, open_page
 
@@ -33,6 +34,35 @@ def test_page_runs_on_empty_database(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     store.init_db(store.get_engine(url))
     at = open_page(monkeypatch, url, page)
     assert not at.exception, at.exception
+    said = " ".join(str(e.value) for kind in ("info", "markdown", "caption", "subheader", "text")
+                    for e in getattr(at, kind)).lower()
+    assert any(w in said for w in ("upload", "load the sample", "start with our own plan", "seed")), (page, said[:300])
+    if page == "pages/board.py":
+        assert "nothing to present" in said
+
+
+def test_first_run_offers_the_sample_and_our_own_plan(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    store.init_db(store.get_engine(url))
+    at = open_page(monkeypatch, url, "pages/overview.py")
+    assert at.button(key="first_run_sample").label == "Load the sample"
+    assert at.button(key="first_run_own").label == "Start with our own plan"
+    at.button(key="first_run_own").click().run()
+    engine = store.get_engine(url)
+    assert sample.row_counts(engine)["authority"] >= 153 and sample.row_counts(engine)["action"] == 0
+    assert sample.row_counts(engine)["judgement"] > 1000  # every published Ofsted outcome, no sample programme
+
+
+def test_packs_and_snapshots_say_there_is_nothing_to_present(monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    store.init_db(store.get_engine(url))
+    at = open_page(monkeypatch, url, "pages/changes.py")
+    buttons = [b for b in at.get("download_button")]
+    assert buttons and all(b.proto.disabled for b in buttons)
+    assert any("Nothing to present yet" in str(c.value) for c in at.caption)
+    pack = build_pack(store.get_engine(url))
+    assert [s.title for s in pack.sections] == ["Nothing to present yet"]
 
 
 def _table_refs(at: AppTest, key_column: str = "Ref") -> list[str]:
