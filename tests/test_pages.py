@@ -58,7 +58,7 @@ def test_packs_and_snapshots_say_there_is_nothing_to_present(monkeypatch: pytest
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     store.init_db(store.get_engine(url))
     at = open_page(monkeypatch, url, "pages/changes.py")
-    buttons = [b for b in at.get("download_button")]
+    buttons = list(at.get("download_button"))
     assert buttons and all(b.proto.disabled for b in buttons)
     assert any("Nothing to present yet" in str(c.value) for c in at.caption)
     pack = build_pack(store.get_engine(url))
