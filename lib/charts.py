@@ -6,10 +6,14 @@ Chart data is kept small (one KPI, one authority): callers aggregate before char
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
 import altair as alt
 import pandas as pd
 
 from lib import formatting
+from lib import milestones as milestone_rules
 from lib.read.benchmarks import same_unit
 
 RAG_DOMAIN = [formatting.BAND_WORDS[b] for b in ("green", "amber", "red", "none")]
@@ -90,6 +94,34 @@ def benchmark_frame(
     return df[columns].head(MAX_POINTS)
 
 
+Y_PADDING = 0.12  # share of the figures' span left above and below them
+
+
+def y_domain(*figures: Iterable[object]) -> list[float] | None:
+    """The y range a trend draws: every figure given (values, targets, benchmarks) with a little
+    padding, so none sits on the chart's edge. Zero is included only when the figures are near it
+    (closer to it than half their own span); figures that are all positive (or all negative) never
+    get an axis crossing zero. None when there is no finite figure."""
+    finite = [float(v) for series in figures for v in pd.to_numeric(pd.Series(list(series), dtype=object),
+                                                                      errors="coerce")
+              if pd.notna(v) and math.isfinite(float(v))]
+    if not finite:
+        return None
+    lo, hi = min(finite), max(finite)
+    span = hi - lo
+    pad = span * Y_PADDING if span else (abs(hi) * 0.05 or 1.0)
+    near = max(span, pad) * 0.5
+    bottom = 0.0 if 0 < lo <= near else lo - pad
+    top = 0.0 if -near <= hi < 0 else hi + pad
+    if lo >= 0:
+        bottom = max(bottom, 0.0)
+    if hi <= 0:
+        top = min(top, 0.0)
+    if bottom == top:  # every figure is zero
+        top = 1.0
+    return [round(bottom, 6), round(top, 6)]
+
+
 def kpi_trend(
     values: pd.DataFrame,
     bench: pd.DataFrame | None = None,
@@ -103,14 +135,28 @@ def kpi_trend(
     each with its year in the tooltip. ``bench`` is lib.read.benchmarks.benchmarks output."""
     data = trend_frame(values)
     y_title = "%" if unit == "percent" else (unit or "value")
-    x = alt.X("period_end:T", title="Period end", axis=alt.Axis(format="%b %Y", labelAngle=0))
+    x = alt.X("period_end:T", title="Period end", axis=alt.Axis(format="%b %Y", labelAngle=0),
+              scale=alt.Scale(padding=14))  # the first and last points (and a lone target) clear the edges
+    own = chart_benchmarks(bench, unit)
+    same_kind = other_kind = pd.DataFrame(columns=["value"])
+    if not own.empty and not data.empty:
+        start = data["period_start"].min() - pd.DateOffset(years=1)
+        end = data["period_end"].max()
+        kinds = set(data["period_kind"])
+        same_kind = benchmark_frame(own[own["period_kind"].isin(kinds)], start, end)
+        other_kind = benchmark_frame(own[~own["period_kind"].isin(kinds)], start, end, clip=False)
+    # one y scale for every layer: the values, the target and the benchmarks drawn, never on an edge
+    domain = y_domain(data["value"], data["target"], same_kind["value"], other_kind["value"])
+    scale = alt.Scale(domain=domain, nice=False, zero=False) if domain else alt.Scale(zero=False)
+
+    def y(field: str, title: str | None = None) -> alt.Y:
+        return alt.Y(field, scale=scale) if title is None else alt.Y(field, scale=scale, title=title)
+
     base = alt.Chart(data)
-    line = base.mark_line(color="#1d4f91", strokeWidth=2).encode(
-        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
-    )
+    line = base.mark_line(color="#1d4f91", strokeWidth=2).encode(x=x, y=y("value:Q", title=y_title))
     points = base.mark_point(size=90, filled=True, opacity=1).encode(
         x=x,
-        y="value:Q",
+        y=y("value:Q"),
         color=alt.Color("RAG:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_RANGE), title="RAG"),
         shape=alt.Shape("RAG:N", scale=alt.Scale(domain=RAG_DOMAIN, range=RAG_SHAPES), title="RAG"),
         tooltip=[
@@ -121,19 +167,14 @@ def kpi_trend(
         ],
     )
     target = base.mark_line(strokeDash=[6, 4], color="#444444", interpolate="step-after").encode(
-        x=x, y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=",.1f")]
+        x=x, y=y("target:Q"), tooltip=[alt.Tooltip("target:Q", title="Target", format=",.1f")]
     )
-    target_marks = base.mark_tick(color="#444444", thickness=2, size=18).encode(
-        x=x, y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=",.1f")]
+    target_marks = base.mark_tick(color="#444444", thickness=2.5, size=26).encode(
+        x=x, y=y("target:Q"), tooltip=[alt.Tooltip("target:Q", title="Target", format=",.1f")]
     )  # a lone target (one annual period) still shows
-    layers: list[alt.Chart] = [target, target_marks, line, points]
-    own = chart_benchmarks(bench, unit)
-    if not own.empty and not data.empty:
-        start = data["period_start"].min() - pd.DateOffset(years=1)
-        end = data["period_end"].max()
-        kinds = set(data["period_kind"])
-        same_kind = benchmark_frame(own[own["period_kind"].isin(kinds)], start, end)
-        other_kind = benchmark_frame(own[~own["period_kind"].isin(kinds)], start, end, clip=False)
+    # benchmarks first, the target over them (a target equal to a benchmark stays visible), the values on top
+    layers: list[alt.Chart] = []
+    if not same_kind.empty or not other_kind.empty:
         color = alt.Color("comparator:N", title="Benchmark", scale=alt.Scale(scheme="dark2"))
         tooltip = [
             alt.Tooltip("comparator:N", title="Benchmark"),
@@ -144,15 +185,27 @@ def kpi_trend(
         if not same_kind.empty:  # a figure of the values' own kind of period spans that period
             layers.append(
                 alt.Chart(same_kind).mark_rule(strokeWidth=3, opacity=0.8).encode(
-                    x="period_start:T", x2="period_end:T", y="value:Q", color=color, tooltip=tooltip
+                    x="period_start:T", x2="period_end:T", y=y("value:Q"), color=color, tooltip=tooltip
                 )
             )
         if not other_kind.empty:  # another kind of period (a year beside months): a point at its end
             layers.append(
                 alt.Chart(other_kind).mark_point(shape="cross", size=110, strokeWidth=2, opacity=0.9).encode(
-                    x="period_end:T", y="value:Q", color=color, tooltip=tooltip
+                    x="period_end:T", y=y("value:Q"), color=color, tooltip=tooltip
                 )
             )
+    targets: list[alt.Chart] = [target, target_marks]
+    with_target = data[data["target"].notna()]
+    if len(with_target) == 1:  # no line to draw between targets: the one target spans its own period
+        targets.append(alt.Chart(with_target).mark_rule(strokeDash=[6, 4], color="#444444", strokeWidth=1.5).encode(
+            x="period_start:T", x2="period_end:T", y=y("target:Q"),
+            tooltip=[alt.Tooltip("target:Q", title="Target", format=",.1f")],
+        ))
+    if len(with_target):  # the dashed line is named where it ends
+        targets.append(alt.Chart(with_target.tail(1).assign(label="Target")).mark_text(
+            align="right", baseline="bottom", dx=-4, dy=-3, color="#444444", fontSize=12
+        ).encode(x=x, y=y("target:Q"), text="label:N"))
+    layers += [*targets, line, points]
     chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent")
     return chart.properties(title=title, height=height)
 
@@ -209,3 +262,38 @@ def grade_distribution(df: pd.DataFrame, highlight: str | None = None) -> alt.Ch
     )
 
 
+
+
+MILESTONE_DOMAIN = [milestone_rules.STATUS_LABELS[s] for s in milestone_rules.STATUS_ORDER]
+MILESTONE_RANGE = ["#b2182b", "#e08214", "#2166ac", "#8c8c8c", "#1b7837"]
+MILESTONE_SHAPES = ["square", "triangle-up", "circle", "diamond", "cross"]
+
+
+def milestone_timeline(frame: pd.DataFrame, as_at: object | None = None) -> alt.LayerChart:
+    """Milestones on a time line, one row per action: shape, colour and word for the status; the as-at date ruled."""
+    data = frame[frame["due"].notna()].copy().head(MAX_POINTS)
+    data["Due"] = pd.to_datetime(data["due"])
+    data["Status"] = [milestone_rules.STATUS_LABELS.get(s, s) for s in data["status"]]
+    data["Action"] = data["ref"].astype(str)
+    data["Milestone"] = data["label"].map(lambda t: formatting.shorten(formatting.text(t), 90))
+    data["Due date"] = data["due"].map(formatting.format_date)
+    order = list(dict.fromkeys(data["Action"]))
+    height = max(120, min(22 * len(order), 520))
+    base = alt.Chart(data).encode(
+        x=alt.X("Due:T", title="Due", axis=alt.Axis(format="%b %Y", labelAngle=0)),
+        y=alt.Y("Action:N", sort=order, title="Action", axis=alt.Axis(labelLimit=160)),
+    )
+    line = base.mark_line(color="#bbbbbb", strokeWidth=1).encode(detail="Action:N")
+    points = base.mark_point(size=110, filled=True).encode(
+        color=alt.Color("Status:N", scale=alt.Scale(domain=MILESTONE_DOMAIN, range=MILESTONE_RANGE),
+                        legend=alt.Legend(orient="top", title=None)),
+        shape=alt.Shape("Status:N", scale=alt.Scale(domain=MILESTONE_DOMAIN, range=MILESTONE_SHAPES), legend=None),
+        tooltip=["Action:N", "Milestone:N", "Due date:N", "Status:N"],
+    )
+    layers: list[alt.Chart] = [line, points]
+    if as_at is not None:
+        today = alt.Chart(pd.DataFrame({"as_at": [pd.Timestamp(as_at)]})).mark_rule(
+            color="#444444", strokeDash=[4, 3]).encode(x="as_at:T")
+        layers.append(today)
+    chart: alt.LayerChart = alt.layer(*layers).properties(height=height)  # type: ignore[assignment]
+    return chart

@@ -18,6 +18,16 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "note: chromium not found; browser tests will report as skipped (install the 'chromium' package)" >&2
   fi
 fi
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then  # the pack render test
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    (apt-get install -y -qq --no-install-recommends libreoffice-impress poppler-utils >/dev/null 2>&1 \
+      || (apt-get update -qq >/dev/null 2>&1 \
+          && apt-get install -y -qq --no-install-recommends libreoffice-impress poppler-utils >/dev/null 2>&1)) \
+      || echo "note: could not install libreoffice-impress; the pack render test will report as skipped" >&2
+  else
+    echo "note: soffice not found; the pack render test will report as skipped (install 'libreoffice-impress' and 'poppler-utils')" >&2
+  fi
+fi
 .venv/bin/ruff check .
 .venv/bin/mypy
 set +e

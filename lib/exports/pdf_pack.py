@@ -87,6 +87,7 @@ class _PackPDF(FPDF):
         self.set_author("Improvement Board")
         self.set_creator("Improvement Board")
         self.set_lang("en-GB")
+        self.continued = ""  # the section a page break lands in: named at the top of the next page
 
     def t(self, value: Any) -> str:
         text = _CONTROL.sub("", value if isinstance(value, str) else formatting.text(value))
@@ -104,7 +105,13 @@ class _PackPDF(FPDF):
         self.set_draw_color(*_rgb(ACCENT))
         self.set_line_width(0.3)
         self.line(self.l_margin, 16, self.w - self.r_margin, 16)
-        self.set_xy(self.l_margin, 20)
+        if self.continued:  # a section that runs over a page says whose table this is
+            self.set_xy(self.l_margin, 18)
+            self.set_font(self.family, "B", 10.5)
+            self.cell(width, 5.5, self.t(f"{self.continued} (continued)")[:160])
+            self.set_xy(self.l_margin, 25)
+        else:
+            self.set_xy(self.l_margin, 20)
         self.set_text_color(*_rgb(TEXT_COLOUR))
 
     def footer(self) -> None:
@@ -127,6 +134,7 @@ class _PackPDF(FPDF):
         return float(self.h - self.b_margin - self.get_y())
 
     def heading(self, title: str, subtitle: str = "", *, new_page: bool = True, min_room: float = 60) -> None:
+        self.continued = ""
         if new_page or self.room() < min_room:
             self.add_page()
         else:
@@ -134,7 +142,7 @@ class _PackPDF(FPDF):
         self.start_section(self.t(title)[:120], level=0)
         self.set_font(self.family, "B", 16)
         self.set_text_color(*_rgb(ACCENT))
-        self.multi_cell(self.body_width, 7.5, self.t(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(self.body_width, 7.5, self.t(title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*_rgb(TEXT_COLOUR))
         if subtitle:
             self.set_font(self.family, "", 10.5)
@@ -142,12 +150,13 @@ class _PackPDF(FPDF):
             self.multi_cell(self.body_width, 5.5, self.t(subtitle), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.set_text_color(*_rgb(TEXT_COLOUR))
         self.ln(2)
+        self.continued = title
 
     def paragraph(self, heading: str, content: str, *, width: float | None = None, size: float = 11) -> None:
         x = self.get_x()
         if heading:
             self.set_font(self.family, "B", size)
-            self.multi_cell(width or self.body_width, 5.6, self.t(heading), new_x=XPos.LEFT, new_y=YPos.NEXT)
+            self.multi_cell(width or self.body_width, 5.6, self.t(heading), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
         self.set_x(x)
         self.set_font(self.family, "", size)
         self.multi_cell(width or self.body_width, 5.6, self.t(content), align="L", new_x=XPos.LEFT,
@@ -160,9 +169,10 @@ class _PackPDF(FPDF):
                 self.add_page()
             self.set_font(self.family, "B", 12)
             self.cell(self.body_width, 7, self.t(table.caption), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.continued = table.caption  # a page break in the table names the table
         if not table.rows:
             self.set_font(self.family, "", 11)
-            self.cell(self.body_width, 6, self.t(table.empty), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(self.body_width, 6, self.t(table.empty), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.ln(2)
             return
         self.set_font(self.family, "", size)
@@ -200,13 +210,13 @@ def _title_page(pdf: _PackPDF, pack: BoardPack) -> None:
     pdf.set_y(55)
     pdf.set_font(pdf.family, "B", 30)
     pdf.set_text_color(*_rgb(ACCENT))
-    pdf.multi_cell(pdf.body_width, 13, pdf.t(pack.authority), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(pdf.body_width, 13, pdf.t(pack.authority), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*_rgb(TEXT_COLOUR))
     pdf.set_font(pdf.family, "B", 24)
-    pdf.multi_cell(pdf.body_width, 12, pdf.t(pack.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(pdf.body_width, 12, pdf.t(pack.title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(pdf.family, "", 18)
     pdf.multi_cell(pdf.body_width, 10, pdf.t(f"As at {formatting.format_date(pack.as_at)}"),
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                   align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(8)
     pdf.set_font(pdf.family, "", 13)
     pdf.set_text_color(*GREY)
@@ -217,7 +227,7 @@ def _title_page(pdf: _PackPDF, pack: BoardPack) -> None:
         lines.append(f"Filtered – {pack.filter_text}")
     lines.append(f"Prepared {formatting.format_date(pack.generated_at)} by Improvement Board")
     for line in lines:
-        pdf.multi_cell(pdf.body_width, 7, pdf.t(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(pdf.body_width, 7, pdf.t(line), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*_rgb(TEXT_COLOUR))
 
 
@@ -245,7 +255,7 @@ def _kpi_page(pdf: _PackPDF, section: Section) -> None:
     for table in section.tables:
         pdf.set_x(panel_x)
         pdf.set_font(pdf.family, "B", 10)
-        pdf.multi_cell(panel_w, 5.5, pdf.t(table.caption), new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(panel_w, 5.5, pdf.t(table.caption), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.draw_table(_columns(table, [0, 1, 2, 3]), width=panel_w, size=9, caption=False)
     if pdf.page_no() != page:  # the panel ran over a page: the chart follows it
         top = pdf.get_y() + 3
@@ -282,7 +292,7 @@ def to_pdf(pack: BoardPack) -> bytes:
         if section.facts and section.kind != "overview":
             pdf.set_font(pdf.family, "", 11)
             facts = "   ·   ".join(f"{label}: {value}" for label, value, _f in section.facts)
-            pdf.multi_cell(pdf.body_width, 6, pdf.t(facts), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(pdf.body_width, 6, pdf.t(facts), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.ln(1.5)
         for table in section.tables:
             pdf.draw_table(table, caption=section.kind in ("changes", "overview"))
@@ -293,6 +303,6 @@ def to_pdf(pack: BoardPack) -> bytes:
         if section.note:
             pdf.set_font(pdf.family, "", 10)
             pdf.set_text_color(*GREY)
-            pdf.multi_cell(pdf.body_width, 5.5, pdf.t(section.note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(pdf.body_width, 5.5, pdf.t(section.note), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.set_text_color(*_rgb(TEXT_COLOUR))
     return bytes(pdf.output())
