@@ -129,11 +129,18 @@ def kpi_trend(
     title: str = "",
     unit: str | None = None,
     height: int = 320,
+    trajectory: pd.DataFrame | None = None,
 ) -> alt.Chart:
     """Value line with RAG-shaped points, dashed target line and benchmarks in the KPI's unit only:
     segments across their period when it is of the values' kind, else points at the period's end,
-    each with its year in the tooltip. ``bench`` is lib.read.benchmarks.benchmarks output."""
+    each with its year in the tooltip. ``bench`` is lib.read.benchmarks.benchmarks output; ``trajectory``
+    (lib.read.kpis.targets rows of this KPI) draws each year's target across its year, future years too."""
     data = trend_frame(values)
+    path = pd.DataFrame(columns=["start", "end", "target", "label"])
+    if trajectory is not None and not trajectory.empty:
+        path = trajectory[trajectory["target"].notna()].assign(
+            start=lambda t: pd.to_datetime(t["start_date"]), end=lambda t: pd.to_datetime(t["end_date"]),
+            label=lambda t: t["label"].astype(str) + " target")[["start", "end", "target", "label"]]
     y_title = "%" if unit == "percent" else (unit or "value")
     x = alt.X("period_end:T", title="Period end", axis=alt.Axis(format="%b %Y", labelAngle=0),
               scale=alt.Scale(padding=14))  # the first and last points (and a lone target) clear the edges
@@ -146,7 +153,7 @@ def kpi_trend(
         same_kind = benchmark_frame(own[own["period_kind"].isin(kinds)], start, end)
         other_kind = benchmark_frame(own[~own["period_kind"].isin(kinds)], start, end, clip=False)
     # one y scale for every layer: the values, the target and the benchmarks drawn, never on an edge
-    domain = y_domain(data["value"], data["target"], same_kind["value"], other_kind["value"])
+    domain = y_domain(data["value"], data["target"], same_kind["value"], other_kind["value"], path["target"])
     scale = alt.Scale(domain=domain, nice=False, zero=False) if domain else alt.Scale(zero=False)
 
     def y(field: str, title: str | None = None) -> alt.Y:
@@ -205,6 +212,11 @@ def kpi_trend(
         targets.append(alt.Chart(with_target.tail(1).assign(label="Target")).mark_text(
             align="right", baseline="bottom", dx=-4, dy=-3, color="#444444", fontSize=12
         ).encode(x=x, y=y("target:Q"), text="label:N"))
+    if not path.empty:  # the trajectory: each year's target across its own year
+        targets.append(alt.Chart(path).mark_rule(strokeDash=[2, 3], color="#7b3294", strokeWidth=2.5).encode(
+            x=alt.X("start:T"), x2="end:T", y=y("target:Q"),
+            tooltip=[alt.Tooltip("label:N", title="Year"), alt.Tooltip("target:Q", title="Target", format=",.1f")],
+        ))
     layers += [*targets, line, points]
     chart = alt.layer(*layers).resolve_scale(color="independent", shape="independent")
     return chart.properties(title=title, height=height)

@@ -51,7 +51,13 @@ else:
         f"{formatting.polarity_text(selected['polarity'])} · rule: {formatting.rule_label(selected['rag_rule'])} · "
         f"{formatting.text(selected['rag_reason']) or 'no RAG derived'}"
     ))
-    st.altair_chart(charts.kpi_trend(history, bench, unit=selected["unit"], title=f"{ref} trend"), width="stretch")
+    years = loaders.load_targets(url, version, ctx["la_code"], int(selected["kpi_id"]))
+    st.altair_chart(charts.kpi_trend(history, bench, unit=selected["unit"], title=f"{ref} trend", trajectory=years),
+                    width="stretch")
+    if len(years):
+        st.caption(plain("Targets by year: " + "; ".join(
+            f"{y.label} {formatting.format_target(y.target, y.target_text, selected['unit'], selected['decimals'])}"
+            for y in years.itertuples(index=False)) + " (each value is judged against its own year's target)"))
     st.markdown("**The figures in the chart**")
     st.dataframe(tables.history_table(history), hide_index=True, width="stretch")
     comparable = bench[bench["comparable"].astype(bool)] if "comparable" in bench else bench

@@ -53,6 +53,13 @@ def load_kpi_values(url: str, version: str, la_code: str | None = None) -> pd.Da
 
 
 @st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def load_targets(url: str, version: str, la_code: str, kpi_id: int) -> pd.DataFrame:
+    """One KPI's targets by year for our authority (and those set for every authority)."""
+    frame = kpis.targets(engine_for(url))
+    return frame[(frame["kpi_id"] == kpi_id) & frame["authority_code"].isin([la_code, kpis.ANY_AUTHORITY])]
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
 def load_latest_kpis(url: str, version: str, la_code: str) -> pd.DataFrame:
     return kpis.latest_of(load_kpi_values(url, version, la_code))
 
