@@ -771,6 +771,21 @@ def _open_ended(text: str, found: list[_DueMatch], markers: list[re.Match[str]])
     return False
 
 
+_STEP_NUMBER_RE = re.compile(r"\b(?:phase|stage|step|part|item|milestone|action|objective|no\.?)\s*([0-9]{1,2})\b"
+                             r"|(?:^|(?<=\s))[0-9]{1,2}\.([0-9]{1,2})(?=\s)", _FLAGS)
+
+
+def _mask_step_numbers(text: str) -> str:
+    """The text with step numbers hidden (same length), so "Phase 1 July 2017" and "1.1 July 17" are July,
+    never the 1st of July: a number after "Phase", "Stage", "Step"… or after "1." is a step, not a day."""
+    def hide(m: re.Match[str]) -> str:
+        group = 1 if m.group(1) is not None else 2
+        start, end = m.span(group)
+        return m.group(0)[: start - m.start()] + "x" * (end - start) + m.group(0)[end - m.start():]
+
+    return _STEP_NUMBER_RE.sub(hide, text)
+
+
 def parse_due(raw: object) -> Due:
     """Read a milestone/deadline cell; never raises.
 
@@ -791,7 +806,7 @@ def parse_due(raw: object) -> Due:
     except Exception:
         return Due((), None, False, "")
     found = []
-    for m in _DUE_RE.finditer(text):
+    for m in _DUE_RE.finditer(_mask_step_numbers(text)):
         day, note = _due_date(m)
         found.append(_DueMatch(m.start(), m.end(), day, note))
     markers = list(_REVISION_RE.finditer(text))

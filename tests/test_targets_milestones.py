@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from lib import cli, milestones, store
 from lib.read import kpis as kpi_model
@@ -25,7 +25,7 @@ EDUCATION_TARGETS = [
     ["3", "Percentage of final EHC plans issued within 20 weeks", "53.5%", "90%", "92%", "100%"],
     ["Strategic Goal 3: Achievement – school improvement"],
     ["6", "Percentage of primary schools rated as 'good' or better", "93%", "95.5%", "97.7%", "100%"],
-    ["7", "Percentage of secondary schools rated as 'good' or better", "92%", "95.8%", "N/A", "100%"],
+    ["7", "Percentage of secondary schools rated as 'good' or better", "92%", "95.8%", "", "100%"],
     [],
     ["Source: Education Strategy 2017-2020, agreed by the CELS Committee on 18 July 2017."],
 ]
@@ -62,7 +62,7 @@ def test_education_strategy_target_table_imports_and_each_year_has_its_target(se
     assert "holds 3 filled cell(s)" in notes  # the 2016-17 baseline column is not a target: it says so
     result = pipeline.import_bytes(seeded, data, "education-strategy-targets.xlsx")
     assert result.outcome == "imported", [p.line() for p in result.problems]
-    # the 2018-19 ES/3 target differs from the sample's 90%: a change, shown before it is stored
+    # the 2018-19 ES/3 target (92%) differs from the sample's 90%: a change, shown before it is stored
     assert any(c.table == "kpi_target" and c.kind == "changed" and c.thing.startswith("ES/3")
                for c in preview.changes)
     pipeline.import_bytes(seeded, workbook({"Results": ES3_RESULTS}), "es3-results.xlsx")
@@ -79,13 +79,49 @@ def test_education_strategy_target_table_imports_and_each_year_has_its_target(se
     assert shown["2016-08-31"]["target_source"] is None
 
 
-def test_a_values_own_target_comes_before_the_years_target(seeded: Engine) -> None:
+def test_a_dated_kpi_takes_the_reporting_years_target_and_its_own_target_comes_first(seeded: Engine) -> None:
+    pipeline.import_bytes(seeded, workbook({"KPIs and targets": EDUCATION_TARGETS}), "targets.xlsx")
     rows = [["Ref", "Period", "Value", "Target"],
-            ["ES/6", "Academic Year 2016/17", "96%", "99%"]]
-    pipeline.import_bytes(seeded, workbook({"Results": rows}), "es6.xlsx")
-    df = kpi_model.kpi_values(seeded, kpi_ref="ES/6")
-    row = df[df["period_end"] == dt.date(2017, 8, 31)].iloc[0]
-    assert row["target"] == 99.0 and row["target_source"] == "return" and row["rag"] == "amber"
+            ["CES/S1", "As at 31 March 2018", "96%", None], ["CES/S1", "As at 31 March 2019", "96%", "99%"]]
+    pipeline.import_bytes(seeded, workbook({"Results": rows}), "ces-s1.xlsx")
+    df = kpi_model.kpi_values(seeded, kpi_ref="CES/S1").set_index("period_end")
+    # "% of schools good or better" is a count as at 31 March: "Target for 2017-18 (School year 2016/17)" is
+    # the target of 31 March 2018, the reporting year's end (not of the school year 2016/17)
+    assert df.loc[dt.date(2018, 3, 31), "target"] == 95.5
+    assert df.loc[dt.date(2018, 3, 31), "target_source"] == "2017/18 target"
+    assert df.loc[dt.date(2019, 3, 31), "target"] == 99.0 and df.loc[dt.date(2019, 3, 31), "target_source"] == "return"
+
+
+def test_a_name_two_kpis_share_is_refused_and_asks_for_the_ref(seeded: Engine) -> None:
+    with store.write(seeded) as session:
+        session.execute(text("UPDATE kpi SET name = 'Percentage of final EHC plans issued within 20 weeks' "
+                             "WHERE ref = 'CES/S3'"))
+    result = pipeline.import_bytes(seeded, workbook({"KPIs and targets": EDUCATION_TARGETS}), "t.xlsx")
+    assert result.outcome == "rejected"
+    assert any("is the name of CES/S3 and ES/3: give the Ref" in p.message for p in result.errors)
+
+
+def test_a_second_target_for_the_same_year_is_refused_naming_both_cells(seeded: Engine) -> None:
+    rows = [["Ref", "KPI", "2017/18 target", "2017-18 target"], ["ES/3", None, "90%", "95%"]]
+    result = pipeline.import_bytes(seeded, workbook({"Targets": rows}), "twice.xlsx", dry_run=True)
+    assert result.outcome == "rejected"
+    assert any("a second target for" in p.message and "Targets!C2" in p.message for p in result.errors)
+
+
+def test_a_percentage_target_outside_0_to_100_is_a_warning(seeded: Engine) -> None:
+    rows = [["Ref", "KPI", "2017/18 target", "2018/19 target"], ["ES/3", None, 9000, 95]]
+    result = pipeline.import_bytes(seeded, workbook({"Targets": rows}), "big.xlsx", dry_run=True)
+    assert any("outside 0–100%" in p.message and p.column == "C" for p in result.warnings)
+
+
+def test_year_target_columns_on_a_results_sheet_pick_the_values_own_year(seeded: Engine) -> None:
+    rows = [["Ref", "Indicator", "Period", "Result", "2017/18 target", "2018/19 target", "2019/20 target"],
+            ["ES/3", "Percentage of final EHC plans issued within 20 weeks", "Academic Year 2017/18", "88%", "89%",
+             "95%", "100%"]]
+    result = pipeline.import_bytes(seeded, workbook({"Results": rows}), "r.xlsx")
+    assert result.outcome == "imported"
+    df = kpi_model.kpi_values(seeded, kpi_ref="ES/3").set_index("period_end")
+    assert df.loc[dt.date(2018, 8, 31), "target"] == 89.0  # ES/3's years are school years: AY 2017/18
 
 
 def test_undo_removes_the_imported_targets(seeded: Engine) -> None:

@@ -35,6 +35,7 @@ SELECT t.kpi_id, t.authority_code, t.period_kind, t.start_date, t.end_date, t.la
 FROM kpi_target t ORDER BY t.kpi_id, t.start_date
 """
 ANY_AUTHORITY = "*"
+YEAR_KINDS = ("academic_year", "financial_year", "calendar_year")
 DERIVED_COLUMNS = ("previous", "previous_period", "rag_level", "rag", "rag_reason", "direction", "rag_mismatch")
 
 
@@ -80,9 +81,10 @@ def apply_targets(values: pd.DataFrame, by_period: pd.DataFrame) -> pd.DataFrame
     """The one rule for the target a value is judged against, in ``target_source``.
 
     The value's own target, as its return reported it, comes first ("return"). Otherwise the
-    target whose year or month holds the value's period end ("2017/18 target"): a target of the
-    same kind of period as the value first, then any; the authority's own before one for every
-    authority. A value with neither has no target (None).
+    target whose year or month holds the value's period end ("2017/18 target") — for a yearly value
+    only a target of the same kind of year (a school year's result is never judged against a
+    financial year's target); same kind first, the authority's own before one for every authority.
+    A value with neither has no target (None).
     """
     df = values.copy()
     own = df["target"].notna() | df["target_text"].map(lambda t: bool(formatting.text(t)))
@@ -94,9 +96,10 @@ def apply_targets(values: pd.DataFrame, by_period: pd.DataFrame) -> pd.DataFrame
         table.setdefault(int(t.kpi_id), []).append(t)
     for i in df.index[~own]:
         row = df.loc[i]
+        yearly = row["period_kind"] in YEAR_KINDS
         options = [t for t in table.get(int(row["kpi_id"]), ())
                    if t.authority_code in (row["la_code"], ANY_AUTHORITY) and t.start_date <= row["period_end"]
-                   <= t.end_date]
+                   <= t.end_date and (not yearly or t.period_kind == row["period_kind"])]
         if not options:
             continue
         best = min(options, key=lambda t: (t.period_kind != row["period_kind"], t.authority_code == ANY_AUTHORITY))

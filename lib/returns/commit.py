@@ -731,24 +731,22 @@ class Writer:
         for action_id, (specs, plan, rec) in wanted.items():
             have = stored.get(action_id, {})
             loc = rec.columns.get("due", rec.loc)
+            if have:  # stored milestones are changed only by a milestones sheet, never by a due cell
+                same = [m.due_date for _p, m in sorted(have.items())] == [spec.due for spec in specs]
+                if not same:
+                    self.parsed.note(loc, f"action {rec.ref}: the cell lists {len(specs)} milestone date(s) that "
+                                     f"differ from the {len(have)} stored; the stored milestones are kept (change "
+                                     "them on a Milestones sheet: Plan, Action ID, Milestone text, Due date)")
+                continue
             for spec in specs:
                 thing = f"Plan {plan.code} · action {rec.ref} · milestone {spec.position + 1}"
-                fields = {"label": spec.label, "due_date": spec.due, "due_text": spec.due_text, "status": spec.status,
-                          "status_reported": spec.status_reported}
-                row = have.get(spec.position)
-                if row is None:
-                    rows.append({"action_id": action_id, "position": spec.position, "upload_id": self.upload_id,
-                                 "source": f"upload {self.upload_id}" if self.upload_id is not None else None,
-                                 **fields})
-                    self.counter.note("milestone", "added")
-                    self.record("new", "milestone", thing, "due_date", None,
-                                spec.due if spec.due is not None else spec.due_text, loc)
-                else:
-                    self.set_fields("milestone", row, fields, MILESTONE_FIELDS, thing=thing, loc=loc)
-            extra = len([p for p in have if p >= len(specs)])
-            if extra:
-                self.parsed.note(loc, f"action {rec.ref}: the return lists {len(specs)} milestone(s) and "
-                                 f"{len(have)} are stored; the other {extra} are kept")
+                rows.append({"action_id": action_id, "position": spec.position, "upload_id": self.upload_id,
+                             "source": f"upload {self.upload_id}" if self.upload_id is not None else None,
+                             "label": spec.label, "due_date": spec.due, "due_text": spec.due_text,
+                             "status": spec.status, "status_reported": spec.status_reported})
+                self.counter.note("milestone", "added")
+                self.record("new", "milestone", thing, "due_date", None,
+                            spec.due if spec.due is not None else spec.due_text, loc)
         if rows:
             self.session.execute(insert(Milestone), rows)
 
@@ -758,27 +756,45 @@ class Writer:
             return
         actions = {(plan, ref): aid for aid, plan, ref in self.session.execute(
             select(Action.id, Plan.code, Action.ref).join(Plan, Plan.id == Action.plan_id))}
-        stored = {(m.action_id, m.position): m for m in self.session.scalars(select(Milestone))}
+        by_action: dict[int, list[Milestone]] = {}
+        for m in self.session.scalars(select(Milestone).order_by(Milestone.action_id, Milestone.position)):
+            by_action.setdefault(m.action_id, []).append(m)
         rows: list[dict[str, Any]] = []
+        listed: dict[int, set[int]] = {}  # action → the stored milestones the sheet named
         for rec in parsed.milestones:
             plan = rec.plan or default_plan
             action_id = actions.get((plan, rec.ref))
             if action_id is None:
                 parsed.problem(rec.loc, f"no action {rec.ref} in plan {plan}: add the action (Actions sheet) first")
                 continue
-            thing = f"Plan {plan} · action {rec.ref} · milestone {rec.position + 1}"
+            have = by_action.setdefault(action_id, [])
+            seen = listed.setdefault(action_id, set())
+            # the same milestone is the one with the same text; else the one in the same place not yet named
+            row = next((m for m in have if m.id not in seen and _norm_text(m.label) == _norm_text(rec.label)), None)
+            if row is None:
+                row = next((m for m in have if m.id not in seen and m.position == rec.position
+                            and not any(_norm_text(m.label) == _norm_text(r.label) for r in parsed.milestones
+                                        if (r.plan or default_plan, r.ref) == (plan, rec.ref))), None)
             fields = {"label": rec.label, "due_date": rec.due, "due_text": rec.due_text, "status": rec.status,
                       "status_reported": rec.status_reported}
-            row = stored.get((action_id, rec.position))
             if row is None:
-                rows.append({"action_id": action_id, "position": rec.position, "upload_id": self.upload_id,
+                position = max([m.position for m in have] + [p["position"] for p in rows
+                                                               if p["action_id"] == action_id] + [-1]) + 1
+                thing = f"Plan {plan} · action {rec.ref} · milestone {position + 1}"
+                rows.append({"action_id": action_id, "position": position, "upload_id": self.upload_id,
                              "source": f"upload {self.upload_id}" if self.upload_id is not None else None, **fields})
-                stored[(action_id, rec.position)] = Milestone(action_id=action_id, position=rec.position, **fields)
                 self.counter.note("milestone", "added")
                 self.record("new", "milestone", thing, "due_date", None,
                             rec.due if rec.due is not None else rec.due_text, rec.loc)
-            elif row.id is not None:
-                self.set_fields("milestone", row, fields, MILESTONE_FIELDS, thing=thing, loc=rec.loc)
+                continue
+            seen.add(row.id)
+            self.set_fields("milestone", row, fields, MILESTONE_FIELDS,
+                            thing=f"Plan {plan} · action {rec.ref} · milestone {row.position + 1}", loc=rec.loc)
+        for action_id, seen in listed.items():
+            left = [m for m in by_action.get(action_id, []) if m.id not in seen]
+            if left:
+                parsed.note(None, f"{len(left)} stored milestone(s) of an action on the Milestones sheet are not "
+                            f"listed there and are kept: {'; '.join(m.label[:40] for m in left[:3])}")
         if rows:
             self.session.execute(insert(Milestone), rows)
 

@@ -158,6 +158,8 @@ def candidate_fields(header: object) -> list[str]:
     for pattern, name in _PATTERNS:
         if pattern.match(text) and name not in found:
             found.append(name)
+    if "target" not in found and target_year(text) is not None:
+        found.append("target")  # "Targets 2017/18", "17/18 target", "Target FY2017/18 (%)"
     return found
 
 
@@ -307,10 +309,18 @@ def _year_columns(row: list[object], columns: dict[int, str], family: Family) ->
     columns[years[-2][1]] = "previous"
 
 
+_KIND = r"(?:(?P<{k}>fy|ay|financial year|academic year|school year)\s*)?"
+_YEARS = r"(?P<{y}>\d{{4}}|\d{{2}})\s*[/-]\s*(?:\d{{4}}|\d{{2}})"
 _TARGET_YEAR = re.compile(
-    r"^(?:target (?:for )?(?P<k1>fy |ay |financial year |academic year )?(?P<a>\d{4})\s*[/-]\s*\d{2,4}"
-    r"|(?P<k2>fy |ay |financial year |academic year )?(?P<b>\d{4})[/-]\d{2} target)"
-    r"(?:\s*\((?:school|academic) year (?P<ay>\d{4})\s*[/-]\s*\d{2,4}\))?$")
+    r"^(?:targets?:? (?:for )?" + _KIND.format(k="k1") + _YEARS.format(y="a")
+    + r"|" + _KIND.format(k="k2") + _YEARS.format(y="b") + r":? targets?)"
+    r"(?:\s*\(%\))?(?:\s*\((?:school year|academic year|ay) (?P<ay>\d{4}|\d{2})\s*[/-]\s*(?:\d{4}|\d{2})\))?"
+    r"(?:\s*\(%\))?$")
+
+
+def _full_year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
 
 
 @dataclass(frozen=True)
@@ -327,11 +337,11 @@ def target_year(header: object) -> TargetYear | None:
     found = _TARGET_YEAR.match(normalise(header))
     if not found:
         return None
-    first = int(found["a"] or found["b"])
+    first = _full_year(found["a"] or found["b"])
     kind = (found["k1"] or found["k2"] or "").strip()
     if found["ay"]:
-        return TargetYear(first, int(found["ay"]), False)
-    if kind in ("ay", "academic year"):
+        return TargetYear(first, _full_year(found["ay"]), False)
+    if kind in ("ay", "academic year", "school year"):
         return TargetYear(first + 1, first, False)  # AY 2016/17 ends in August 2017: financial year 2017/18
     return TargetYear(first, None, kind in ("fy", "financial year"))
 

@@ -56,6 +56,8 @@ class Context:
     kpi_year_kind: dict[str, str] = field(default_factory=dict)  # ref -> the kind of year its annual values use
     kpi_sub_annual: set[str] = field(default_factory=set)  # refs with monthly or quarterly values stored
     kpi_names: dict[str, str] = field(default_factory=dict)  # lower-case name -> ref
+    kpi_names_shared: dict[str, set[str]] = field(default_factory=dict)
+    kpi_dated: set[str] = field(default_factory=set)  # refs with values as at a day, or by month or quarter  # a name two or more KPIs share -> refs
     kpi_typical: dict[str, float] = field(default_factory=dict)  # ref -> median |value| of history
     plan_refs: dict[str, set[str]] = field(default_factory=dict)  # plan code -> action refs
     today: dt.date = field(default_factory=dt.date.today)
@@ -159,9 +161,9 @@ class SheetParser:
         self.number_formats = True  # False for .xls/.ods/.csv: no percent formats to go by
         self.current_ref: str | None = None  # the KPI of the row being read (for its kind of year)
         self.implicit_numbers: set[str] = set()  # recommendation numbers given by order of unnumbered texts
-        self.target_years: dict[int, int] = {}  # "Target 2019/20" columns: FY start year -> column
-        for c, found in headers.target_years(rows[match.row]).items():
-            self.target_years[found.year] = c
+        self.target_years = headers.target_years(rows[match.row])  # "Target 2019/20" columns: column -> year
+        self._year_kinds: dict[str, str] | None = None
+        self.target_cells: dict[tuple[str, str, dt.date, dt.date], str] = {}  # a KPI's year → its cell
 
     # helpers -------------------------------------------------------------------------------
     def banner_above(self) -> str | None:
@@ -326,15 +328,24 @@ class SheetParser:
                           f"'{self.header_norm[col]}' read as {period.label}, {how}")
         return period
 
-    def target_for(self, r: int, row: list[object], period: periods.Period | None) -> dict[str, Any]:
-        """The target cell for the row's period: of "Target 2019/20" and "Target 2020/21", the year it falls in."""
+    def target_for(self, r: int, row: list[object], period: periods.Period | None,
+                   ref: str | None = None) -> dict[str, Any]:
+        """The target cell for the row's period: of "Target 2019/20" and "Target 2020/21", the one whose year
+        (read as :meth:`target_period` reads it, the KPI's kind of year) holds the period's end."""
         if period is not None and len(self.target_years) > 1:
-            fy = period.end.year if period.end.month >= 4 else period.end.year - 1
-            col = self.target_years.get(fy)
+            col = self.target_column(ref or self.current_ref or "", period)
             if col is None:
                 return {"target": None, "target_text": None}
             return self.target_cell(r, col, row[col] if col < len(row) else None)
         return self.target_fields(r, row)
+
+    def target_column(self, ref: str, period: periods.Period) -> int | None:
+        """The year's target column for a value's period: its year holds the period's end, same kind first."""
+        spans = [(col, self.target_period(col, ref, found, say=False)) for col, found in self.target_years.items()]
+        holding = [(col, tp) for col, tp in spans if tp.start <= period.end <= tp.end]
+        if not holding:
+            return None
+        return min(holding, key=lambda item: item[1].kind != period.kind)[0]
 
     def future_check(self, r: int, period: periods.Period, col: int | None = None) -> periods.Period | None:
         """A period that has not ended yet is stored with a warning; one over a year ahead is refused."""
@@ -368,8 +379,20 @@ class SheetParser:
             self.out.problem(self.loc(r, "ref"), f"'{ref[:40]}' does not look like a KPI reference (e.g. FS/S6)")
             return None, None
         name = self.text(row, "name") or None
+        key = " ".join(name.lower().split()) if name else ""
+        if not ref and name and key in self.ctx.kpi_names_shared:
+            self.out.problem(self.loc(r, "name"), f"'{name[:60]}' is the name of "
+                             f"{' and '.join(sorted(self.ctx.kpi_names_shared[key]))}: give the Ref")
+            return None, None
+        if ref and name and self.ctx.kpi_names.get(key) not in (None, ref) and key not in self.ctx.kpi_names_shared:
+            self.out.problem(self.loc(r, "name"), f"{ref} is beside '{name[:60]}', the name of "
+                             f"{self.ctx.kpi_names[key]}: check the row (stored as {ref})", "warning")
         if not ref and name:
-            ref = self.ctx.kpi_names.get(" ".join(name.lower().split()))
+            ref = self.ctx.kpi_names.get(key)
+            if not ref:
+                self.out.problem(self.loc(r, "name"), f"no KPI is named '{name[:60]}' and the row has no Ref: "
+                                 "give the Ref, or the KPI's exact name")
+                return None, None
             if ref:
                 self.note_once(("name", name), self.loc(r, "name"), f"'{name[:60]}' has no Ref; matched by its "
                                f"exact name to {ref}")
@@ -571,13 +594,20 @@ class SheetParser:
         value = fields.get("value")
         typical = self.ctx.kpi_typical.get(ref)
         where = Loc(self.sheet.name, r, col)
-        if (value is not None and abs(value) > 1.5) or (typical is not None and typical > 1.5):
+        if (value is not None and abs(value) > 5) or (typical is not None and typical > 5):
             fields["target"] = round(target * 100, 6)
             self.out.note(where, f"{ref}: target {text or target} read as {fields['target']:g}% (a fraction of 1 "
                           "where percentage points are expected)")
         else:
             self.out.problem(where, f"{ref}: target {text or target} stored as {target:g}% — if you meant "
                              f"{target * 100:g}%, type {target * 100:g}", "warning")
+
+    def target_range(self, r: int, col: int | None, ref: str, fields: dict[str, Any]) -> None:
+        """A percentage target outside 0–100 is stored with a warning (9000 for "90" in a 0% cell)."""
+        target = fields.get("target")
+        if target is not None and col is not None and self.unit_of(ref) == "percent" and not 0 <= target <= 100:
+            self.out.problem(Loc(self.sheet.name, r, col), f"{ref}: target {target:g}% is outside 0–100% — check "
+                             "the cell (a percentage typed into a %-formatted cell is multiplied by 100)", "warning")
 
     def target_fields(self, r: int, row: list[object]) -> dict[str, Any]:
         col = self.cols.get("target")
@@ -650,8 +680,9 @@ class SheetParser:
             if authority is None or period is None or fields is None:
                 continue
             self.kind_check(r, col, ref, period)
-            fields.update(self.target_for(r, row, period))
+            fields.update(self.target_for(r, row, period, ref))
             self.target_scale(r, self.cols.get("target"), ref, fields)
+            self.target_range(r, self.cols.get("target"), ref, fields)
             rag_cell = self.text(row, "rag")
             rag_col = self.cols.get("rag")
             if rag_cell or (rag_col is not None and (r, rag_col) in self.fills):
@@ -771,7 +802,7 @@ class SheetParser:
                 fields = self.value_fields(r, col, raw, ref)
                 if fields is None:
                     continue
-                fields.update(self.target_for(r, row, month) if len(self.target_years) > 1 else target)
+                fields.update(self.target_for(r, row, month, ref) if len(self.target_years) > 1 else target)
                 if "target" in cols:
                     tcol = cols["target"]
                     fields.update(self.target_cell(r, tcol, row[tcol] if tcol < len(row) else None))
@@ -812,23 +843,42 @@ class SheetParser:
             self.out.note(self.loc(r, "commentary" if commentary else "rag"), f"the {' and '.join(said)} column "
                           f"is stored with each row's latest period (here {latest.period.label})")
 
-    def target_period(self, col: int, ref: str, found: headers.TargetYear) -> periods.Period:
+    @property
+    def sheet_year_kind(self) -> dict[str, str]:
+        """The kind of year of each KPI's yearly values read so far in this workbook (earlier sheets)."""
+        if self._year_kinds is None:
+            self._year_kinds = {v.ref: v.period.kind for v in self.out.values
+                                if v.period.kind in ("academic_year", "financial_year")}
+        return self._year_kinds
+
+    def target_period(self, col: int, ref: str, found: headers.TargetYear, *, say: bool = True) -> periods.Period:
         """The period a year's target column is for, said once per column and kind of year."""
         header = self.header_norm[col] if col < len(self.header_norm) else ""
         year = found.year
-        if found.academic is not None:
+        if found.academic is not None and ref in self.ctx.kpi_dated and \
+                self.ctx.kpi_year_kind.get(ref) != "academic_year":
+            period = periods.financial_year(year)  # a dated figure (as at 31 March) follows the reporting year
+            how = (f"financial year {period.label}, the reporting year: {ref}'s values are dated (as at a day or "
+                   "by month), not school-year results")
+        elif found.academic is not None:
             period = periods.academic_year(found.academic)
             how = f"the results of the school year ({period.label})"
         elif found.financial:
             period = periods.financial_year(year)
             how = f"financial year {period.label} (April–March)"
         else:
-            kind = self.ctx.kpi_year_kind.get(ref, "financial_year")
+            kind = self.ctx.kpi_year_kind.get(ref) or self.sheet_year_kind.get(ref)
             period = periods.academic_year(year) if kind == "academic_year" else periods.financial_year(year)
-            how = (f"academic year {period.label} (the KPI's stored years are academic years)"
+            how = (f"academic year {period.label} (the KPI's years are academic years)"
                    if kind == "academic_year" else f"financial year {period.label} (April–March)")
-        self.note_once(("target_year", col, period), Loc(self.sheet.name, self.match.row, col),
-                       f"'{header}' read as the target for {how}")
+            if kind is None and say and ("target_guess", col) not in self.noted:
+                self.noted.add(("target_guess", col))
+                self.out.problem(Loc(self.sheet.name, self.match.row, col), f"'{header}' read as financial year "
+                                 f"{period.label} (April–March): {ref} has no stored yearly values to tell financial "
+                                 "from school years — write 'Target AY 2017/18' for a school year", "warning")
+        if say:
+            self.note_once(("target_year", col, period), Loc(self.sheet.name, self.match.row, col),
+                           f"'{header}' read as the target for {how}")
         return period
 
     def parse_kpi_targets(self) -> None:
@@ -838,7 +888,7 @@ class SheetParser:
             banner = self.banner(row)
             if self.side_text(r, row, banner):
                 continue
-            if banner and len(_nonempty(row)) == 1:
+            if banner:  # a strategic-goal row, alone or merged across the table
                 if len(banner) >= 60:
                     self.skip_row(r, banner, "text on its own, kept as a note")
                 else:
@@ -852,13 +902,20 @@ class SheetParser:
                 continue
             for col, found in sorted(years.items()):
                 raw = row[col] if col < len(row) else None
-                if raw is None or _text(raw).strip().upper() in ("", "N/A", "NA", "-", "–"):
-                    continue
+                if raw is None or not _text(raw).strip():
+                    continue  # blank: nothing said about that year ("N/A" is kept: no target that year)
                 fields = self.target_cell(r, col, raw)
                 if fields["target"] is None and not fields["target_text"]:
                     continue
                 self.target_scale(r, col, ref, fields)
+                self.target_range(r, col, ref, fields)
                 period = self.target_period(col, ref, found)
+                key = (ref, authority, period.start, period.end)
+                if key in self.target_cells:
+                    self.out.problem(Loc(self.sheet.name, r, col), f"{ref}: a second target for {period.label} "
+                                     f"(the first is in {self.target_cells[key]}): keep one")
+                    continue
+                self.target_cells[key] = f"{self.sheet.name}!{Loc(self.sheet.name, r, col).cell}"
                 self.out.targets.append(TargetRecord(ref, authority, period, fields["target"], fields["target_text"],
                                                      Loc(self.sheet.name, r, col)))
                 self.count += 1
@@ -961,7 +1018,9 @@ class SheetParser:
             plan = self.text(row, "plan") or None
             position = positions.get((plan, ref), 0)
             positions[(plan, ref)] = position + 1
-            written = self.text(row, "due_written") or self.text(row, "due") or None
+            raw_due = self.raw(row, "due")
+            written = self.text(row, "due_written") or (None if isinstance(raw_due, (dt.date, dt.datetime))
+                                                         else self.text(row, "due") or None)
             due = periods.parse_due(self.raw(row, "due")).final if self.text(row, "due") else None
             if self.text(row, "due") and due is None:
                 self.out.problem(self.loc(r, "due"), f"cannot read the milestone's due date "

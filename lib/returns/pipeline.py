@@ -127,12 +127,18 @@ def build_context(engine: Engine, period_hint: periods.Period | None = None) -> 
         for ref, name, unit, polarity in conn.execute(text("SELECT ref, name, unit, polarity FROM kpi")):
             ctx.kpi_units[ref] = unit
             ctx.kpi_polarity[ref] = polarity
-            ctx.kpi_names[" ".join(str(name).lower().split())] = ref
+            key = " ".join(str(name).lower().split())
+            if key in ctx.kpi_names and ctx.kpi_names[key] != ref:
+                ctx.kpi_names_shared.setdefault(key, {ctx.kpi_names[key]}).add(ref)
+            ctx.kpi_names[key] = ref
         kinds = conn.execute(text(
             "SELECT k.ref, p.kind, COUNT(*) FROM kpi_value v JOIN kpi k ON k.id = v.kpi_id JOIN period p "
             "ON p.id = v.period_id WHERE p.kind IN ('academic_year', 'financial_year', 'calendar_year') "
             "GROUP BY k.ref, p.kind ORDER BY COUNT(*)"))
         ctx.kpi_year_kind = {str(r[0]): str(r[1]) for r in kinds}  # the commonest kind wins (last in order)
+        ctx.kpi_dated = {str(r[0]) for r in conn.execute(text(
+            "SELECT DISTINCT k.ref FROM kpi_value v JOIN kpi k ON k.id = v.kpi_id JOIN period p ON p.id = v.period_id "
+            "WHERE p.kind IN ('as_at', 'month', 'quarter')"))}
         ctx.kpi_sub_annual = {str(r[0]) for r in conn.execute(text(
             "SELECT DISTINCT k.ref FROM kpi_value v JOIN kpi k ON k.id = v.kpi_id JOIN period p ON p.id = v.period_id "
             "WHERE p.kind IN ('month', 'quarter')"))}

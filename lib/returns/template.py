@@ -305,8 +305,8 @@ def _target_sheet(w: SheetWriter, engine: Engine) -> None:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for t in frame.itertuples(index=False):
         row = rows.setdefault((refs[t.kpi_id], t.authority_code), {"Ref": refs[t.kpi_id], "LA code": t.authority_code})
-        row[_target_heading(t.period_kind, t.label)] = t.target_text if isinstance(t.target_text, str) and \
-            t.target_text else _num(t.target)
+        row[_target_heading(t.period_kind, t.label)] = _num(t.target) if _num(t.target) is not None \
+            else t.target_text
     _write_frame(w, "KPI targets by year", ("LA code", "Ref", *heads), list(rows.values()))
 
 
