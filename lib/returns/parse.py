@@ -56,8 +56,8 @@ class Context:
     kpi_year_kind: dict[str, str] = field(default_factory=dict)  # ref -> the kind of year its annual values use
     kpi_sub_annual: set[str] = field(default_factory=set)  # refs with monthly or quarterly values stored
     kpi_names: dict[str, str] = field(default_factory=dict)  # lower-case name -> ref
-    kpi_names_shared: dict[str, set[str]] = field(default_factory=dict)
-    kpi_dated: set[str] = field(default_factory=set)  # refs with values as at a day, or by month or quarter  # a name two or more KPIs share -> refs
+    kpi_names_shared: dict[str, set[str]] = field(default_factory=dict)  # a name two or more KPIs share -> refs
+    kpi_dated: set[str] = field(default_factory=set)  # refs with values as at a day, or by month or quarter
     kpi_typical: dict[str, float] = field(default_factory=dict)  # ref -> median |value| of history
     plan_refs: dict[str, set[str]] = field(default_factory=dict)  # plan code -> action refs
     today: dt.date = field(default_factory=dt.date.today)
