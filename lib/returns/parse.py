@@ -871,7 +871,9 @@ class SheetParser:
             period = periods.academic_year(year) if kind == "academic_year" else periods.financial_year(year)
             how = (f"academic year {period.label} (the KPI's years are academic years)"
                    if kind == "academic_year" else f"financial year {period.label} (April–March)")
-            if kind is None and say and ("target_guess", col) not in self.noted:
+            if kind is None and ref in self.ctx.kpi_dated:
+                how = f"financial year {period.label} (April–March), the reporting year of {ref}'s dated values"
+            elif kind is None and say and ("target_guess", col) not in self.noted:
                 self.noted.add(("target_guess", col))
                 self.out.problem(Loc(self.sheet.name, self.match.row, col), f"'{header}' read as financial year "
                                  f"{period.label} (April–March): {ref} has no stored yearly values to tell financial "
