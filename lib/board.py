@@ -21,6 +21,7 @@ from lib import milestones as milestone_rules
 from lib.read import judgements, kpis, milestones, programme
 
 ROWS_PER_VIEW = 8
+MILESTONE_CHARS = 140  # a milestone's text on a board step; the action plan shows it in full
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,10 @@ def agenda(engine: Engine, as_at: dt.date | None = None, *, presenting: bool = F
                         note=None if len(off) else "Every KPI with a target is meeting it.", screen=screen)
     due = milestones.due_or_overdue(prog.current_milestones)
     if len(prog.current_milestones):
-        steps += _paged("milestones", "Milestones due or overdue", "milestones",
-                        tables.milestone_table(due, lead=True).assign(_rag=[
-                            "red" if s == milestone_rules.OVERDUE else "amber" for s in due["status"]]),
+        short = due.assign(label=[formatting.shorten(formatting.text(t), MILESTONE_CHARS) for t in due["label"]])
+        table = tables.milestone_table(short, lead=True).assign(
+            _rag=["red" if s == milestone_rules.OVERDUE else "amber" for s in due["status"]])
+        steps += _paged("milestones", "Milestones due or overdue", "milestones", table,
                         note=None if len(due) else "No milestone of the current programme is due this month or "
                                                    "overdue.", screen=screen)
     chain = prog.chain()

@@ -180,7 +180,7 @@ def shorten(value: Any, limit: int) -> str:
     return (cut or words[: limit - 1]) + "…"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:@])")
 
 
 def plain(value: object) -> str:
@@ -189,4 +189,5 @@ def plain(value: object) -> str:
     shown, never clickable) and a missing value (None, NaN) becomes ""."""
     raw = "" if value is None or (not isinstance(value, str) and is_blank(value)) else str(value)
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", raw)
-    return re.sub(r"(?i)(www)\\\.", "\\1\u2060\\.", escaped)
+    escaped = re.sub(r"(?i)(www)\\\.", "\\1\u2060\\.", escaped)
+    return re.sub(r"(?i)\b(https?|ftp|mailto|file)\\:", "\\1\u2060\\:", escaped)  # no bare URL can autolink

@@ -7,6 +7,7 @@ the direct run: every URL shows the same app. Also the URL-kept filters and pres
 
 from __future__ import annotations
 
+import functools
 import getpass
 import threading
 from typing import Any
@@ -21,7 +22,7 @@ from lib import config, store
 # so a 1280x720 screen share shows the table, not the margins.
 PAGE_CSS = """
 <style>
-.block-container {padding-top: 2.2rem; padding-bottom: 2rem; max-width: 100%;}
+.block-container {padding-top: 3.2rem; padding-bottom: 2rem; max-width: 100%;}
 h1 {font-size: 2.0rem !important; padding-top: 0.2rem !important;}
 h2 {font-size: 1.45rem !important;}
 h3 {font-size: 1.2rem !important;}
@@ -34,8 +35,9 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 20px;}
 [data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 1.1rem !important; line-height: 1.35;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: 1rem !important;}
 h1 {font-size: 2.3rem !important;}
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3rem !important; line-height: 1.15;}
-[data-testid="stMetricLabel"] p {font-size: 1.15rem !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMetricValue"] div {font-size: 3rem !important; line-height: 1.15;}
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p {font-size: 1.15rem !important;}
 </style>
 """
 
@@ -97,19 +99,36 @@ def page_setup(title: str) -> Engine:
     if not getattr(_NAV, "active", False):
         run_app()
         st.stop()
-    st.set_page_config(page_title=f"{title} · Improvement Board", layout="wide")
+    st.set_page_config(page_title=f"{title} · Improvement Board", layout="wide", page_icon=favicon())
     st.markdown(PAGE_CSS, unsafe_allow_html=True)  # constant defined above, no user data
     return engine()
 
 
+@functools.cache
+def favicon() -> Any:
+    """The tab icon, drawn here and served by the app: a Material icon as a page icon would make every
+    browser fetch it from Google's font server (a closed council network blocks it; an outside party learns
+    the app is in use)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((2, 2, 62, 62), radius=12, fill="#1d4f91")
+    for i, (colour, height) in enumerate((("#1b7837", 22), ("#e08214", 34), ("#b2182b", 46))):
+        draw.rectangle((12 + i * 15, 52 - height, 22 + i * 15, 52), fill=colour)
+    return image
+
+
 def run_app() -> None:
-    """Build the navigation and run the selected page (called by app.py)."""
-    st.set_page_config(page_title="Improvement Board", layout="wide")
+    """Build the navigation and run the selected page (called by app.py).
+
+    Pages carry no navigation icon: Streamlit would make a page's Material icon the tab icon, fetched
+    from an outside font server on every load (see :func:`favicon`)."""
+    st.set_page_config(page_title="Improvement Board", layout="wide", page_icon=favicon())
     shown = [p for p in PAGES if not (presenting() and p[3] in PRESENTATION_HIDDEN)]
     pages = [
-        st.Page(str(config.PROJECT_ROOT / path), title=title, icon=icon, url_path=url, help=help_text,
-                default=(i == 0))
-        for i, (path, title, icon, url, help_text) in enumerate(shown)
+        st.Page(str(config.PROJECT_ROOT / path), title=title, url_path=url, help=help_text, default=(i == 0))
+        for i, (path, title, _icon, url, help_text) in enumerate(shown)
     ]
     nav = st.navigation(pages, position="top")
     _NAV.active = True

@@ -37,17 +37,17 @@ MILESTONE_COLUMNS: dict[str, Any] = {
 }
 UPDATE_COLUMNS: dict[str, Any] = {"Commentary": st.column_config.TextColumn(width="large")}
 SCORECARD_COLUMNS: dict[str, Any] = {
-    "Ref": st.column_config.TextColumn(width=95),
-    "KPI": st.column_config.TextColumn(width=235),
-    "Value": st.column_config.TextColumn(width=75),
-    "Target": st.column_config.TextColumn(width=75),
-    "How close": st.column_config.TextColumn(width=150, help="The gap to the target; with the targeted-improvement "
+    "Ref": st.column_config.TextColumn(width=80),
+    "KPI": st.column_config.TextColumn(width=185),
+    "Value": st.column_config.TextColumn(width=70),
+    "Target": st.column_config.TextColumn(width=70),
+    "How close": st.column_config.TextColumn(width=130, help="The gap to the target; with the targeted-improvement "
                                              "rule, the share of the targeted improvement achieved"),
-    "Derived RAG": st.column_config.TextColumn(width=110, help="From value, target, polarity and the KPI's rule"),
-    "Published RAG": st.column_config.TextColumn(width=115, help="As the return reported it"),
-    "Direction": st.column_config.TextColumn(width=115, help="Against the previous period, respecting polarity"),
-    "Period": st.column_config.TextColumn(width=110),
-    "Benchmarks": st.column_config.TextColumn(width=220, help="England · region · statistical neighbours, same year"),
+    "Derived RAG": st.column_config.TextColumn(width=95, help="From value, target, polarity and the KPI's rule"),
+    "Published RAG": st.column_config.TextColumn(width=100, help="As the return reported it"),
+    "Direction": st.column_config.TextColumn(width=100, help="Against the previous period, respecting polarity"),
+    "Period": st.column_config.TextColumn(width=95),
+    "Benchmarks": st.column_config.TextColumn(width=150, help="England · region · statistical neighbours, same year"),
 }
 CHAIN_COLUMNS: dict[str, Any] = {
     "No.": st.column_config.TextColumn(width=45),
@@ -218,7 +218,7 @@ def render_step(step: Any) -> None:
         f = step.facts
         st.subheader("Actions of the current programme", anchor=False)
         rag_tiles(f["actions"], "board-actions", extra=(("overdue", "✖ Overdue", "overdue"),
-                                                        ("neutral", "Awaiting sign-off", "awaiting_signoff")))
+                                                        ("neutral", "To sign off", "awaiting_signoff")))
         st.subheader("KPIs", anchor=False)
         rag_tiles(f["kpis"], "board-kpis", extra=(("none", formatting.band_heading("none"), "none"),))
         st.caption(plain(f["caption"]))
