@@ -111,7 +111,9 @@ def test_formatting_words() -> None:
     assert formatting.format_datetime(dt.datetime(2026, 12, 1, 20, 8, 15)) == "1 Dec 2026, 20:08"
     assert formatting.format_date("2019-06-30") == "30 Jun 2019"
     assert formatting.band_heading("none") == "— No RAG" and formatting.band_heading("red") == "✖ Red"
-    assert formatting.plain("**bold** http://x.com") == r"\*\*bold\*\* http\://x\.com"
+    # a word joiner after the scheme: the address is shown as typed and can never become a link
+    assert formatting.plain("**bold** http://x.com") == "\\*\\*bold\\*\\* http\u2060\\://x\\.com"
+    assert formatting.plain("a@b.org") == "a\\@b\\.org"
     assert formatting.or_blank(float("nan")) == "—" and formatting.or_blank(pd.NA) == "—"
 
 

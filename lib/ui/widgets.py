@@ -22,11 +22,11 @@ from lib.ui.uploads import XLSX_MIME
 ACTION_COLUMNS: dict[str, Any] = {
     "Ref": st.column_config.TextColumn(width=55),
     "RAG": st.column_config.TextColumn(width=110),
-    "Due": st.column_config.TextColumn(width=165),
-    "Status": st.column_config.TextColumn(width=125),
+    "Due": st.column_config.TextColumn(width=120),
+    "Status": st.column_config.TextColumn(width=120),
     "Action": st.column_config.TextColumn(width=300),
-    "Lead officer": st.column_config.TextColumn(width=260),
-    "Recs": st.column_config.TextColumn(width=85, help="Ofsted recommendation numbers answered (ALL: every one)"),
+    "Lead officer": st.column_config.TextColumn(width=250),
+    "Recs": st.column_config.TextColumn(width=110, help="Ofsted recommendation numbers answered (ALL: every one)"),
 }
 WRAP_ROW_HEIGHT = 68  # three lines: a data grid wraps cell text only in rows taller than 4rem (64 px)
 MILESTONE_COLUMNS: dict[str, Any] = {
