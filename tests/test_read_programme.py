@@ -129,3 +129,21 @@ def test_plans_the_action_plan_opens_on(prog: programme.Programme) -> None:
     assert prog.plans_shown(["SLAC-AP-2012"]) == ["SLAC-AP-2012"]
     assert prog.plans_shown([], "SLAC-AP-2012:4.1") == ["FSIAP-2017", "BSCB-IP-2017", "SLAC-AP-2012"]
     assert set(prog.plans_shown([], recommendations=["SIF 2017 · 10"])) == set(prog.actions["plan"])
+
+
+def test_oversight_boards_are_shown_and_filter_the_2012_plan(prog: programme.Programme) -> None:
+    assert programme.boards_of("DVSB; Safer Communities Board") == ["DVSB", "Safer Communities Board"]
+    assert programme.boards_of(None) == []
+    slac = prog.actions[prog.actions["plan"] == "SLAC-AP-2012"]
+    assert "Safer Communities Board" in prog.board_options(slac)
+    shown = prog.filter_actions(plans=["SLAC-AP-2012"], boards=["safer communities board"])
+    assert len(shown) and all("Safer Communities Board" in b for b in shown["boards"])
+    assert len(shown) < len(slac)  # a filter, not everything
+
+
+def test_milestones_of_the_current_programme(prog: programme.Programme) -> None:
+    current = prog.current_milestones
+    assert set(current["plan"]) <= set(prog.current_plans) and len(current) == 147
+    l13 = current[current["key"] == programme.action_key("BSCB-IP-2017", "L1.3")]
+    assert [d.isoformat() for d in l13["due"]][3:5] == ["2017-12-31", "2018-03-31"]
+    assert l13["label"].iloc[3].startswith("4. Quarterly monitoring")

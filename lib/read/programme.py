@@ -94,6 +94,15 @@ def boards_of(oversight: Any) -> list[str]:
     return list(dict.fromkeys(" ".join(part.split()) for part in oversight.split(";") if part.strip()))
 
 
+def distinct_names(lists: Any) -> list[str]:
+    """Every name in lists of names, once whatever its case ("Ann Smith" and "ann smith"), sorted."""
+    seen: dict[str, str] = {}
+    for names in lists:
+        for name in names:
+            seen.setdefault(name.casefold(), name)
+    return sorted(seen.values(), key=str.casefold)
+
+
 def action_updates(engine: Engine, action_id: int | None = None) -> pd.DataFrame:
     """Every dated progress layer of every action (or of one), oldest first."""
     where, params = ("WHERE u.action_id = :aid", {"aid": action_id}) if action_id is not None else ("", {})
@@ -394,21 +403,11 @@ class Programme:
 
     def board_options(self, df: pd.DataFrame | None = None) -> list[str]:
         """Every oversight board or group named on an action ("DVSB; Safer Communities Board" is two)."""
-        df = self.actions if df is None else df
-        seen: dict[str, str] = {}
-        for names in df["boards"]:
-            for name in names:
-                seen.setdefault(name.casefold(), name)
-        return sorted(seen.values(), key=str.casefold)
+        return distinct_names((self.actions if df is None else df)["boards"])
 
     def lead_options(self, df: pd.DataFrame | None = None) -> list[str]:
         """Every person leading an action, joint leads counted as each person."""
-        df = self.actions if df is None else df
-        seen: dict[str, str] = {}
-        for people in df["leads"]:
-            for p in people:
-                seen.setdefault(p.casefold(), p)
-        return sorted(seen.values(), key=str.casefold)
+        return distinct_names((self.actions if df is None else df)["leads"])
 
     def chain(self) -> pd.DataFrame:
         """Each recommendation with its own and cross-cutting actions, their roll-up and evidencing KPIs."""
