@@ -92,6 +92,13 @@ def closeness_text(value: Any, target: Any, polarity: Any, rule: Any, previous: 
     return words
 
 
+def targets_by_year_text(years: pd.DataFrame, unit: Any, decimals: Any) -> str:
+    """A KPI's targets by year in words: "Targets by year: 2017/18 95.5%; 2018/19 97.7% (…)"."""
+    listed = "; ".join(f"{y.label} {format_target(y.target, y.target_text, unit, decimals)}"
+                       for y in years.itertuples(index=False))
+    return f"Targets by year: {listed} (each value is judged against its own year's target)"
+
+
 def scorecard_table(df: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """The KPI scorecard: latest value, target, derived and published RAG, direction, period, benchmarks."""
     from lib.read import benchmarks

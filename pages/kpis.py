@@ -55,9 +55,7 @@ else:
     st.altair_chart(charts.kpi_trend(history, bench, unit=selected["unit"], title=f"{ref} trend", trajectory=years),
                     width="stretch")
     if len(years):
-        st.caption(plain("Targets by year: " + "; ".join(
-            f"{y.label} {formatting.format_target(y.target, y.target_text, selected['unit'], selected['decimals'])}"
-            for y in years.itertuples(index=False)) + " (each value is judged against its own year's target)"))
+        st.caption(plain(tables.targets_by_year_text(years, selected["unit"], selected["decimals"])))
     st.markdown("**The figures in the chart**")
     st.dataframe(tables.history_table(history), hide_index=True, width="stretch")
     comparable = bench[bench["comparable"].astype(bool)] if "comparable" in bench else bench

@@ -177,3 +177,12 @@ def test_show_milestones_lists_the_2017_plan_and_lscb_l1_3(seeded_engine: Engine
     l13 = [r["due"] for r in rows if r["plan"] == "BSCB-IP-2017" and r["action"] == "L1.3"]
     assert "2017-12-31" in l13 and "2018-03-31" in l13
     assert all(r["status"] in milestones.STATUS_LABELS for r in rows)
+
+
+def test_targets_by_year_in_words(seeded_engine: Engine) -> None:
+    from lib import tables
+
+    frame = kpi_model.targets(seeded_engine)
+    kpi_id = int(kpi_model.kpis(seeded_engine).set_index("ref").loc["CES/S1", "kpi_id"])
+    text_ = tables.targets_by_year_text(frame[frame["kpi_id"] == kpi_id], "percent", 1)
+    assert text_.startswith("Targets by year: 2017/18 95.5%; 2018/19 97.7%; 2019/20 100.0%")
