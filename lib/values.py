@@ -133,7 +133,15 @@ def _clean_str(text: str) -> str:
 
 def _one_line(raw: object) -> str:
     """Cleaned text on a single line, for cells that hold one value."""
+    if raw.__class__ is str:
+        return _one_line_str(raw)
     return " ".join(clean_text(raw).split())
+
+
+@functools.lru_cache(maxsize=65_536)
+def _one_line_str(text: str) -> str:
+    """_one_line of a string, cached: a long return repeats its refs, names and markers on every row."""
+    return " ".join(_clean_str(text).split())
 
 
 def has_formula_prefix(text: str) -> bool:

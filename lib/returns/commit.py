@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lib import milestones as milestone_rules
-from lib import periods, rag, reference, values
+from lib import periods, rag, reference, store, values
 from lib.model import (
     Action,
     ActionRecommendation,
@@ -197,7 +197,7 @@ class Writer:
             if row.value is not None and (key not in latest or row.end_date > latest[key][0]):
                 latest[key] = (row.end_date, row.value)
         units = {int(k): str(u) for k, u in self.session.execute(select(Kpi.id, Kpi.unit))}
-        inserts: list[dict[str, Any]] = []
+        inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
         replaced_older: dict[tuple[str, str], list[str]] = {}
         for rec in parsed.values:
@@ -212,8 +212,7 @@ class Writer:
                 continue
             if old is None:
                 self.plausible(rec, units.get(kid), latest.get((kid, rec.authority)))
-                inserts.append({"kpi_id": kid, "authority_code": rec.authority, "period_id": pid,
-                                "upload_id": self.upload_id, **fields})
+                inserts.append((kid, rec.authority, pid, self.upload_id, *(fields[f] for f in KPI_VALUE_FIELDS)))
                 self.counter.note("kpi_value", "added")
                 shown = str(fields.get("value_text") or fields.get("missing_reason"))
                 extras = [f"target {fields.get('target_text') or _shown(fields.get('target'))}"
@@ -248,8 +247,9 @@ class Writer:
                     VALUE_TEXT_OF[f]) else given[f]
                 if f == "missing_reason" and "value" in diffs:
                     continue
+                cell_col = rec.fields.get("cells", {}).get(f)
                 self.record("changed", "kpi_value", thing, f, before_shown, after_shown,
-                            rec.fields.get("cells", {}).get(f, rec.loc))
+                            rec.loc if cell_col is None else Loc(rec.loc.sheet, rec.loc.row, cell_col))
             new_row.update({"id": old.id, "upload_id": self.upload_id, "source": fields["source"],
                         "source_sheet": fields.get("source_sheet"), "source_cell": fields.get("source_cell")})
             updates.append(new_row)
@@ -263,8 +263,8 @@ class Writer:
             self.parsed.problem(None, f"{ref} ({authority}): this return replaces figures for periods before the "
                                 f"latest one stored (a resubmission?): {'; '.join(items[:6])}"
                                 + (f" and {len(items) - 6} more" if len(items) > 6 else ""), "warning")
-        if inserts:
-            self.session.execute(insert(KpiValue), inserts)
+        store.insert_rows(self.session, "kpi_value", ("kpi_id", "authority_code", "period_id", "upload_id",
+                                                     *KPI_VALUE_FIELDS), inserts)
         if updates:
             self.session.execute(update(KpiValue), updates)
 

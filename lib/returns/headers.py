@@ -10,6 +10,7 @@ write is what we read.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -119,6 +120,15 @@ TEMPLATE_ACTION_COLUMNS = (
 
 
 def normalise(text: object) -> str:
+    """A header cell as compared: one line, lower case, plain dashes and quotes, no month suffix."""
+    try:
+        return _normalise(text)
+    except TypeError:  # an unhashable value: not cached
+        return _normalise.__wrapped__(text)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _normalise(text: object) -> str:
     value = re.sub(r"\s+", " ", str(text or "")).strip().lower()
     value = value.replace("’", "'").replace("–", "-").replace("—", "-")
     value = _MONTH_SUFFIX.sub("", value) or value  # "Progress update July 2019" is the progress update
@@ -142,11 +152,12 @@ for _field, _synonyms in FIELDS.items():
 
 def header_hits(row: list[object]) -> int:
     """How many cells are exactly a known header word: a cheap first look before :func:`match_header`."""
-    hits = 0
-    for v in row:
-        if isinstance(v, str) and len(v) <= 40 and v.strip().lower().rstrip(" :.*") in _EXACT:
-            hits += 1
-    return hits
+    return sum(1 for v in row if isinstance(v, str) and _is_header_word(str(v)))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _is_header_word(v: str) -> bool:
+    return len(v) <= 40 and v.strip().lower().rstrip(" :.*") in _EXACT
 
 
 def candidate_fields(header: object) -> list[str]:

@@ -89,9 +89,20 @@ def ref_key(ref: str) -> str:
 def _text(value: object) -> str:
     if value is None:
         return ""
+    if value.__class__ is str:
+        return values.clean_text(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return values.clean_text(value)
+
+
+def _given(fields: dict[str, Any]) -> dict[str, Any]:
+    """A value record's fields without the empty ones (a national file holds hundreds of thousands)."""
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _cell(row: list[object], col: int | None) -> object:
+    return row[col] if col is not None and col < len(row) else None
 
 
 def fill_merged(sheet: Sheet) -> list[list[object]]:
@@ -113,7 +124,7 @@ def fill_merged(sheet: Sheet) -> list[list[object]]:
 
 def _nonempty(row: list[object]) -> list[tuple[int, object]]:
     return [(c, v) for c, v in enumerate(row)
-            if v is not None and (not isinstance(v, str) or (v != "" and not v.isspace()))]
+            if v is not None and not (isinstance(v, str) and (v == "" or v.isspace()))]
 
 
 _MONTH_IN_TEXT = re.compile(
@@ -164,6 +175,20 @@ class SheetParser:
         self.target_years = headers.target_years(rows[match.row])  # "Target 2019/20" columns: column -> year
         self._year_kinds: dict[str, str] | None = None
         self.target_cells: dict[tuple[str, str, dt.date, dt.date], str] = {}  # a KPI's year → its cell
+        self._cells_of: tuple[list[object] | None, list[tuple[int, object]]] = (None, [])
+        self.kpi_of_cells: dict[tuple[object, ...], str | None] = {}  # ref and name cells -> the row's KPI
+        # a long table's target, commentary and RAG columns, shared by every value record of the sheet
+        self.value_cells = {f: c for f, c in (("target", self.cols.get("target")),
+                                              ("commentary", self.cols.get("commentary")),
+                                              ("rag_reported", self.cols.get("rag"))) if c is not None}
+
+    def cells(self, row: list[object]) -> list[tuple[int, object]]:
+        """The row's filled cells, worked out once per row however many checks ask."""
+        last, cells = self._cells_of
+        if row is not last:
+            cells = _nonempty(row)
+            self._cells_of = (row, cells)
+        return cells
 
     # helpers -------------------------------------------------------------------------------
     def banner_above(self) -> str | None:
@@ -223,7 +248,7 @@ class SheetParser:
 
     def banner(self, row: list[object]) -> str | None:
         """A section row: one distinct text across the row (merged or alone), no data fields."""
-        cells = _nonempty(row)
+        cells = self.cells(row)
         if not cells:
             return None
         first = cells[0][1]
@@ -240,7 +265,7 @@ class SheetParser:
     def rows_below(self) -> Iterable[tuple[int, list[object]]]:
         for r in range(self.start, min(self.end, len(self.rows))):
             row = self.rows[r]
-            if not _nonempty(row):
+            if not self.cells(row):
                 continue
             if self.is_repeat_header(row):
                 continue
@@ -431,7 +456,25 @@ class SheetParser:
         return ref
 
     def row_kpi(self, r: int, row: list[Any]) -> str | None:
-        """The row's KPI ref with its definition recorded; None (a problem when it has no ref) skips the row."""
+        """The row's KPI ref with its definition recorded; None (a problem when it has no ref) skips the row.
+
+        Long files give the same ref and name on thousands of rows: once a pair has been read without a
+        warning or an error (its notes are said once anyway), later rows reuse the answer."""
+        ref_col, name_col = self.cols.get("ref"), self.cols.get("name")
+        key = (_cell(row, ref_col), _cell(row, None if ref_col is None else ref_col + 1), _cell(row, name_col))
+        try:
+            return self.kpi_of_cells[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell: read the row the long way
+            return self._row_kpi(r, row)
+        before = len(self.out.problems)
+        found = self._row_kpi(r, row)
+        if all(p.severity == "note" for p in self.out.problems[before:]):
+            self.kpi_of_cells[key] = found
+        return found
+
+    def _row_kpi(self, r: int, row: list[Any]) -> str | None:
         ref, kind = self.kpi_ref(r, row)
         if not ref:
             if not any(p.row == r + 1 and p.sheet == self.sheet.name for p in self.out.errors[-3:]):
@@ -628,7 +671,7 @@ class SheetParser:
 
     def side_text(self, r: int, row: list[object], banner: str | None) -> bool:
         """Notes, sources, footnotes, keys and totals are kept as notes, never as KPI rows or commentary."""
-        cells = _nonempty(row)
+        cells = self.cells(row)
         first = _text(cells[0][1]) if cells else ""
         if banner is not None and NOTE_LINE.match(banner):
             self.skip_row(r, banner, "a note under the table, kept as a note")
@@ -649,8 +692,8 @@ class SheetParser:
             banner = self.banner(row)
             if self.side_text(r, row, banner):
                 continue
-            if banner and (len(_nonempty(row)) > 1 or not looks_like_ref(banner) or len(banner) >= 40):
-                spans = len(_nonempty(row)) >= max(2, width - 1)
+            if banner and (len(self.cells(row)) > 1 or not looks_like_ref(banner) or len(banner) >= 40):
+                spans = len(self.cells(row)) >= max(2, width - 1)
                 if last is not None and len(banner) >= 40 and spans:
                     last.fields["commentary"] = self.long_text(r, "commentary", banner)
                     self.out.note(Loc(self.sheet.name, r), f"the text across this row was read as the commentary "
@@ -692,14 +735,12 @@ class SheetParser:
             commentary = self.text(row, "commentary")
             fields["commentary"] = self.long_text(r, "commentary", commentary) if commentary else None
             fields["source_sheet"], fields["source_cell"] = self.sheet.name, Loc(self.sheet.name, r, col).cell
-            fields["cells"] = {f: self.loc(r, f) for f in ("target", "commentary") if f in self.cols}
-            if rag_col is not None:
-                fields["cells"]["rag_reported"] = self.loc(r, "rag")
+            fields["cells"] = self.value_cells  # the columns of this row's other cells (one dict per sheet)
             if raw_value is None or _text(raw_value) == "":
                 # no figure: a commentary or RAG alone is stored, the value stays as it is
                 fields["value"] = fields["missing_reason"] = fields["value_text"] = None
                 fields["_no_value"] = True
-            last = ValueRecord(ref, authority, period, fields, Loc(self.sheet.name, r, col))
+            last = ValueRecord(ref, authority, period, _given(fields), Loc(self.sheet.name, r, col))
             self.out.values.append(last)
             self.count += 1
             self.previous_value(r, row, ref, authority, period)
@@ -771,7 +812,7 @@ class SheetParser:
             banner = self.banner(row)
             if self.side_text(r, row, banner):
                 continue
-            if (banner and len(_nonempty(row)) == 1 and not looks_like_ref(banner)) or (banner and len(banner) >= 40):
+            if (banner and len(self.cells(row)) == 1 and not looks_like_ref(banner)) or (banner and len(banner) >= 40):
                 if len(banner) >= 40 or " = " in banner:
                     self.skip_row(r, banner, "text on its own, kept as a note")
                 else:
@@ -806,7 +847,7 @@ class SheetParser:
                 if "target" in cols:
                     tcol = cols["target"]
                     fields.update(self.target_cell(r, tcol, row[tcol] if tcol < len(row) else None))
-                    fields.setdefault("cells", {})["target"] = Loc(self.sheet.name, r, tcol)
+                    fields.setdefault("cells", {})["target"] = tcol
                 self.target_scale(r, cols.get("target", self.cols.get("target")), ref, fields)
                 if "rag" in cols:
                     rcol = cols["rag"]
@@ -814,10 +855,10 @@ class SheetParser:
                     level = self.rag_value(r, text, col=rcol)
                     if level is not None:
                         fields["rag_reported"], fields["rag_reported_text"] = level, text or "(cell colour)"
-                        fields.setdefault("cells", {})["rag_reported"] = Loc(self.sheet.name, r, rcol)
+                        fields.setdefault("cells", {})["rag_reported"] = rcol
                 fields.update({"commentary": None, "source_sheet": self.sheet.name,
                                "source_cell": Loc(self.sheet.name, r, col).cell})
-                latest = ValueRecord(ref, authority, month, fields, Loc(self.sheet.name, r, col))
+                latest = ValueRecord(ref, authority, month, _given(fields), Loc(self.sheet.name, r, col))
                 self.out.values.append(latest)
                 self.count += 1
             if latest is not None:
@@ -829,7 +870,7 @@ class SheetParser:
         commentary = self.text(row, "commentary")
         if commentary:
             latest.fields["commentary"] = self.long_text(r, "commentary", commentary)
-            latest.fields.setdefault("cells", {})["commentary"] = self.loc(r, "commentary")
+            latest.fields["cells"] = {**latest.fields.get("cells", {}), "commentary": self.cols.get("commentary")}
             said.append("commentary")
         rag_text = self.text(row, "rag")
         rag_col = self.cols.get("rag")
@@ -1043,7 +1084,7 @@ class SheetParser:
             if banner and NOTE_LINE.match(banner):
                 self.skip_row(r, banner, "a note or key beside the plan, kept as a note")
                 continue
-            if banner and (not ref or len(_nonempty(row)) > 1 or not ACTION_REF.match(ref)):
+            if banner and (not ref or len(self.cells(row)) > 1 or not ACTION_REF.match(ref)):
                 self.context_label = banner
                 continue
             if not (ref or text_ or self.text(row, "title")):

@@ -22,7 +22,7 @@ def column_letter(col: int) -> str:
     return letters
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Loc:
     """Where a fact came from: sheet, 0-based row and column (None when the whole row)."""
 
@@ -116,7 +116,7 @@ class KpiRecord:
     definition: bool = False  # read from a definitions sheet: may change a stored KPI's definition
 
 
-@dataclass
+@dataclass(slots=True)
 class ValueRecord:
     ref: str
     authority: str
