@@ -12,8 +12,6 @@ import math
 import re
 from typing import Any
 
-import pandas as pd
-
 from lib import vocab
 
 RAG_ICONS: dict[str, str] = {
@@ -54,6 +52,8 @@ def is_blank(value: Any) -> bool:
         return math.isnan(value)
     if isinstance(value, (list, tuple, dict, set)):
         return False
+    import pandas as pd  # only for pandas' own missing values (NaT, pd.NA); imported once, then cached
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):

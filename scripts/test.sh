@@ -1,12 +1,9 @@
 #!/usr/bin/env bash
-# Install everything (including Chromium for the browser tests when possible) and run every test:
-# lint, type check, unit, store (SQLite and PostgreSQL), AppTest pages and browser tests.
+# Install the Debian packages the browser and pack render tests need (when root and missing), then
+# scripts/test.py: the venv, lint, type check and every test. On Windows: py scripts/test.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
-[ -d .venv ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -r requirements-dev.txt
 if ! fc-list 2>/dev/null | grep -qi dejavu && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
   apt-get install -y -qq fonts-dejavu-core >/dev/null 2>&1 || true  # PDF packs use DejaVu when present
 fi
@@ -28,14 +25,4 @@ if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1
     echo "note: soffice not found; the pack render test will report as skipped (install 'libreoffice-impress' and 'poppler-utils')" >&2
   fi
 fi
-.venv/bin/ruff check .
-.venv/bin/mypy
-set +e
-.venv/bin/pytest "$@"
-status=$?
-set -e
-if [ "$status" -eq 5 ]; then
-  echo "error: pytest collected no tests" >&2
-  exit 1
-fi
-exit "$status"
+exec "$PY" scripts/test.py "$@"

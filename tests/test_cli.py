@@ -110,3 +110,14 @@ def test_board_pack_export_and_changes_from_the_command_line(tmp_path: Path) -> 
     assert "1.08" in changes.stdout and "Red" in changes.stdout
     bad = run_cli("changes", "--since", "not-a-date", db=db)
     assert bad.returncode == 1 and "not a date" in bad.stderr
+
+
+def test_show_names_are_the_shows_and_an_import_loads_no_pandas() -> None:
+    """``import`` from the command line stays small: pandas and the read models load only for ``show``."""
+    from lib import cli_show
+
+    assert tuple(cli_show.SHOWS) == cli.SHOW_NAMES
+    code = "import sys; import lib.cli, lib.returns.pipeline; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == "False"

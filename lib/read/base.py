@@ -6,22 +6,28 @@ Pure apart from the database reads; no Streamlit.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Engine, text
 
 from lib import config
 
+if TYPE_CHECKING:  # pandas is imported where a frame is built: an import alone never pays for it
+    import pandas as pd
+
 
 def frame(engine: Engine, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     """The rows of a query as a DataFrame."""
+    import pandas as pd
+
     with engine.connect() as conn:
         return pd.read_sql(text(sql), conn, params=params or {})
 
 
 def to_date(series: pd.Series) -> pd.Series:
     """ISO strings or timestamps to ``datetime.date`` objects, with None (never NaT) for blanks."""
+    import pandas as pd
+
     converted = pd.to_datetime(series)
     dates = converted.dt.date.astype(object)
     return dates.where(converted.notna(), None)
@@ -69,5 +75,7 @@ def as_at_date(engine: Engine) -> dt.date:
             ),
             {"la": la},
         ).scalar()
+    import pandas as pd
+
     dates = [pd.Timestamp(d).date() for d in (latest_update, latest_value) if d is not None]
     return max(dates) if dates else dt.date.today()

@@ -56,6 +56,10 @@ MAX_COLS = 1_000
 MAX_AREA = 60_000_000  # rows × columns of the grid the reader would build
 MAX_CELLS = 5_000_000  # filled cells in one sheet (bounds the memory of everything downstream)
 MAX_MERGED = 100_000  # merged ranges in one sheet
+# Rows holding data in one sheet: the budget that keeps any upload's parse and preview within the app's
+# memory (a national file of 153 authorities × 60 KPIs × 36 months is 330,480 rows and peaks under
+# 500 MB); past it the file is refused before it is read, with a message saying how to split it.
+MAX_DATA_ROWS = 500_000
 SLOW_PATH_MAX_TAGS = 500_000  # sheets not written the usual way are checked tag by tag, up to this many
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLS = 16_384
@@ -107,6 +111,11 @@ MSG_EXTENT = (
 )
 MSG_TOO_MANY_CELLS = (
     "Sheet '{sheet}' has more than {limit:,} filled cells, far more than a return can hold, so it was not opened."
+)
+MSG_TOO_MANY_ROWS = (
+    "Sheet '{sheet}' holds data on more than {limit:,} rows; one upload can take at most {limit:,} rows (every "
+    "authority's monthly figures for 60 KPIs over three years are about 330,000). Split the file, for example "
+    "by year or by authority, and upload each part."
 )
 MSG_TOO_MANY_MERGED = "Sheet '{sheet}' has more than {limit:,} merged ranges, so it was not opened."
 MSG_OVERLAPPING_MERGED = (
@@ -299,6 +308,8 @@ _MERGE_TAG = re.compile(rb"<" + _P + rb"mergeCell(?=[\s/>])" + _ATTRS)
 _RANGE_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$")
 
 _WINDOW = 8 * 1024 * 1024  # regex findall works on windows this size, so match lists stay small
+_MIN_ROW_BYTES = 20  # "<row><c><v>1</v></c></row>" is 27 bytes: a part shorter than this × MAX_DATA_ROWS
+# cannot hold data on that many rows
 _MIN_CELL_BYTES = 11  # len('<c r="A1"/>'): a part shorter than this × MAX_CELLS cannot hold too many cells
 
 
@@ -513,8 +524,49 @@ def _raise_extent(name: str, scan: SheetScan) -> None:
     )
 
 
+# A canonical cell holding a value on a row numbered 500,000 or more (six digits from 5, or seven): one
+# C-speed search settles a long file against the default budget without counting its rows
+_BUDGET_PATTERN_ROWS = 500_000
+_CONTENT_BEYOND_BUDGET = re.compile(rb'<c r="[A-Z]{1,3}(?:[5-9][0-9]{5}|[1-9][0-9]{6})"'
+                                    rb"""((?:\s+[^\s<>/=]{1,64}\s*=\s*(?:"[^"]{0,256}"|'[^']{0,256}')){0,16})"""
+                                    rb"\s*>(?!\s*</c\s*>)")
+_STREAM_CHUNK = 8 * 1024 * 1024
+_STREAM_OVERLAP = 8 * 1024  # longer than any match of the bounded pattern above
+
+
+def _too_many_rows(name: str) -> RejectedFile:
+    return RejectedFile(MSG_TOO_MANY_ROWS.format(sheet=display_name(name), limit=MAX_DATA_ROWS), "data rows")
+
+
+def _data_rows_check(xml: bytes, scan: SheetScan, name: str) -> None:
+    """Refuse a sheet whose data (not just its formatting) runs past :data:`MAX_DATA_ROWS` rows: when the
+    scan's row count (possibly only a bound) is over the budget, the rows holding values are counted."""
+    if scan.max_row <= MAX_DATA_ROWS:
+        return
+    canonical = not _NONCANONICAL.search(xml) and not (_COLON_TAG.search(xml) and _PREFIXED_TAG.search(xml))
+    if canonical and MAX_DATA_ROWS == _BUDGET_PATTERN_ROWS:
+        if _CONTENT_BEYOND_BUDGET.search(xml) is not None:
+            raise _too_many_rows(name)
+        return
+    exact = SheetScan()
+    if canonical:
+        _fast_exact(xml, exact, content_only=True)
+    else:
+        _slow_scan(xml, exact, name)
+    if exact.max_row > MAX_DATA_ROWS:
+        raise _too_many_rows(name)
+
+
 def scan_extent(xml: bytes, name: str) -> SheetScan:
-    """The real extent of a sheet part (its <dimension> is ignored: it can say anything); refuse oversize."""
+    """The real extent of a sheet part (its <dimension> is ignored: it can say anything); refuse oversize
+    (and any sheet with data on more than :data:`MAX_DATA_ROWS` rows)."""
+    scan = _scan_extent(xml, name)
+    if len(xml) > _MIN_ROW_BYTES * MAX_DATA_ROWS:
+        _data_rows_check(xml, scan, name)
+    return scan
+
+
+def _scan_extent(xml: bytes, name: str) -> SheetScan:
     _check_encoding(xml, name)
     if not _check_prolog(xml[:65536], name, complete=len(xml) <= 65536):
         raise RejectedFile(MSG_NONSTANDARD, f"{name}: no root element")
@@ -1237,6 +1289,30 @@ class Precheck:
         self.done.add(key)
         return out
 
+    def rows_budget_check(self, plan: SheetPlan) -> None:
+        """A sheet part big enough to hold data on more than :data:`MAX_DATA_ROWS` rows is searched, a chunk
+        at a time, for a value on a row past the budget before it is read whole: a million-row upload is
+        refused in a few seconds holding a few megabytes, not the whole sheet's XML."""
+        info = self.members[plan.part]
+        if info.file_size <= _MIN_ROW_BYTES * MAX_DATA_ROWS or MAX_DATA_ROWS != _BUDGET_PATTERN_ROWS:
+            return
+        assert self.zip is not None
+        tail, left = b"", info.file_size + 1  # never past the declared size (the full read checks it)
+        try:
+            with self.zip.open(info) as f:
+                while left > 0:
+                    chunk = f.read(min(_STREAM_CHUNK, left))
+                    if not chunk:
+                        return
+                    left -= len(chunk)
+                    if _CONTENT_BEYOND_BUDGET.search(tail + chunk) is not None:
+                        raise _too_many_rows(plan.name)
+                    tail = chunk[-_STREAM_OVERLAP:]
+        except RejectedFile:
+            raise
+        except Exception:  # damaged data is reported, with its own message, by the full read next
+            return
+
     def read_head(self, key: str, size: int) -> bytes:
         """The first ``size`` bytes of a part (decompressing no more than that)."""
         info = self.members[key]
@@ -1366,6 +1442,7 @@ class Precheck:
             state = (el.get("state") or "visible").strip()
             self.sheets.append(SheetPlan(name=name, part=path.lower(), state=state))
         for plan in self.sheets:
+            self.rows_budget_check(plan)
             xml = self.read(plan.part)
             plan.scan = scan_extent(xml, plan.name)
             self.sheet_xml[plan.part] = xml

@@ -49,6 +49,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
+import psutil
+
 from lib.returns import safety
 from lib.returns.safety import (
     MSG_DAMAGED,
@@ -62,7 +64,12 @@ from lib.returns.safety import (
 
 log = logging.getLogger(__name__)
 
-MEMORY_LIMIT = 2 * 1024 * 1024 * 1024  # RLIMIT_AS of the child
+MEMORY_LIMIT = 2 * 1024 * 1024 * 1024  # RLIMIT_AS of the child (address space, POSIX only: a backstop)
+# Resident memory the child may use, watched from the parent with psutil, which works the same on
+# Windows, Linux and macOS: past it the child is killed and the file refused. A national file's read
+# peaks near 300 MB; anything the pre-check lets through stays under this.
+RSS_CAP = 480 * 1024 * 1024
+GUARD_INTERVAL = 0.02  # seconds between looks at the child's memory
 START_TIMEOUT = 30.0  # seconds for a new child to import python-calamine and say "ready"
 CANCEL_GRACE = 0.5  # seconds a child gets to acknowledge a cancelled job before it is killed
 MAX_WORKERS = 2
@@ -282,6 +289,43 @@ def _loads(payload: bytes) -> Any:
             gc.enable()
 
 
+class MemoryGuard:
+    """Watches one process's resident memory from a thread of the parent and kills it past ``cap`` bytes.
+
+    Why not only RLIMIT_AS: Windows has no such limit, and on POSIX it caps address space, not memory in
+    use. The guard is portable (psutil), and the wall-clock timeout of each job backs it up."""
+
+    def __init__(self, pid: int, cap: int, interval: float = GUARD_INTERVAL) -> None:
+        self.pid, self.cap, self.interval = pid, cap, interval
+        self.peak = 0
+        self.tripped: str | None = None  # why the process was killed, if it was
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name=f"memory-guard-{pid}", daemon=True)
+
+    def start(self) -> MemoryGuard:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=1.0)
+
+    def _watch(self) -> None:
+        try:
+            proc = psutil.Process(self.pid)
+            while not self._stop.is_set():
+                rss = proc.memory_info().rss
+                self.peak = max(self.peak, rss)
+                if rss > self.cap:
+                    self.tripped = f"memory guard: {rss / 2**20:.0f} MB in use, over the {self.cap / 2**20:.0f} MB cap"
+                    proc.kill()
+                    return
+                self._stop.wait(self.interval)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            return  # the process ended (or is no longer ours to watch)
+
+
 class Worker:
     """One child process and the parent's end of its socket."""
 
@@ -303,6 +347,7 @@ class Worker:
         self.ready = False
         self.jobs = 0
         self.dead = False
+        self.guard: MemoryGuard | None = None  # watching while a job runs
 
     def wait_ready(self, timeout: float) -> None:
         if self.ready:
@@ -339,6 +384,8 @@ class Worker:
             self.kill()
 
     def death_detail(self) -> str:
+        if self.guard is not None and self.guard.tripped:
+            return self.guard.tripped
         code = self.proc.poll()
         if code is not None and code < 0:
             with contextlib.suppress(ValueError):
@@ -427,6 +474,7 @@ class Job:
         self.finished = False
         self.pending = 0
         self.names: list[str] = []
+        self.worker.guard = MemoryGuard(self.worker.proc.pid, RSS_CAP).start()
         try:
             self.worker.wait_ready(max(START_TIMEOUT, timeout))
             self.worker.jobs += 1
@@ -441,6 +489,10 @@ class Job:
     def _finish(self) -> None:
         if not self.finished:
             self.finished = True
+            if self.worker.guard is not None:
+                self.worker.guard.stop()
+                if self.worker.guard.tripped:
+                    self.worker.dead = True
             _POOL.release(self.worker)
 
     def _fail(self, detail: str, *, died: bool = False) -> NoReturn:
