@@ -35,10 +35,12 @@ import atexit
 import contextlib
 import datetime
 import gc
+import hmac
 import io
 import logging
 import os
 import pickle
+import secrets
 import signal
 import socket
 import subprocess
@@ -256,10 +258,19 @@ def serve(conn: Connection) -> None:
             gc.collect()
 
 
-def _child_main(fd: int) -> None:
+def _child_main(port: int) -> None:
+    """Connect back to the parent on the loopback interface, prove who we are, then serve.
+
+    Why a connection back rather than an inherited socket: Windows cannot pass a socket to a child
+    this way, and this works the same on every system. The token (read from stdin, never on the
+    command line) is what tells the parent this connection is its own child."""
     _set_limits()
+    token = sys.stdin.buffer.readline().strip()
     sys.stdout = sys.stderr  # nothing may write into the protocol by accident
-    serve(Connection(fd))
+    sock = socket.create_connection(("127.0.0.1", port), timeout=START_TIMEOUT)
+    sock.settimeout(None)
+    sock.sendall(token + b"\n")
+    serve(Connection(sock.detach()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,28 +341,68 @@ class Worker:
     """One child process and the parent's end of its socket."""
 
     def __init__(self) -> None:
-        parent_sock, child_sock = socket.socketpair()
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=4)
+        self.token = secrets.token_hex(16).encode()
         code = (
             "import sys; sys.path.insert(0, sys.argv[1]); "
             "from lib.returns.worker import _child_main; _child_main(int(sys.argv[2]))"
         )
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-c", code, str(PROJECT_ROOT), str(child_sock.fileno())],
-                pass_fds=(child_sock.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True,
+                [sys.executable, "-I", "-c", code, str(PROJECT_ROOT), str(self.listener.getsockname()[1])],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
+                start_new_session=True,  # POSIX: out of the terminal's process group; ignored on Windows
             )
-        finally:
-            child_sock.close()
-        self.conn = Connection(parent_sock.detach())
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(self.token + b"\n")
+            self.proc.stdin.close()
+        except BaseException:
+            self.listener.close()
+            raise
+        self.conn: Connection | None = None  # once the child has connected back (see _connect)
         self.ready = False
         self.jobs = 0
         self.dead = False
         self.guard: MemoryGuard | None = None  # watching while a job runs
 
+    def _connect(self, timeout: float) -> Connection:
+        """Accept the child's connection back; any other caller (a wrong or missing token) is turned away."""
+        until = time.monotonic() + timeout
+        while True:
+            left = until - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None:
+                raise TimeoutError
+            self.listener.settimeout(min(left, 0.1))  # short waits: a child that died is noticed at once
+            try:
+                sock, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            sock.settimeout(max(until - time.monotonic(), 0.001))
+            try:
+                said = sock.recv(len(self.token) + 1)
+            except OSError:
+                said = b""
+            if hmac.compare_digest(said.strip(), self.token):
+                sock.settimeout(None)
+                self.listener.close()
+                return Connection(sock.detach())
+            sock.close()
+
+    @property
+    def channel(self) -> Connection:
+        """The connection to the child (there once :meth:`wait_ready` has returned)."""
+        assert self.conn is not None, "wait_ready() first"
+        return self.conn
+
     def wait_ready(self, timeout: float) -> None:
         if self.ready:
             return
+        if self.conn is None:
+            try:
+                self.conn = self._connect(timeout)
+            except OSError:  # timed out (TimeoutError is an OSError) or the listener failed
+                self.kill()
+                raise RejectedFile(MSG_STOPPED, "worker did not start") from None
         if not self.conn.poll(timeout):
             self.kill()
             raise RejectedFile(MSG_STOPPED, "worker did not start")
@@ -370,14 +421,19 @@ class Worker:
             self.proc.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=5)
+        self._close_sockets()
+
+    def _close_sockets(self) -> None:
         with contextlib.suppress(OSError):
-            self.conn.close()
+            self.listener.close()
+        if self.conn is not None:
+            with contextlib.suppress(OSError):
+                self.conn.close()
 
     def close(self) -> None:
         """Ask an idle child to exit (closing the socket ends its loop)."""
         self.dead = True
-        with contextlib.suppress(OSError):
-            self.conn.close()
+        self._close_sockets()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=2)
         if self.proc.poll() is None:
@@ -478,8 +534,8 @@ class Job:
         try:
             self.worker.wait_ready(max(START_TIMEOUT, timeout))
             self.worker.jobs += 1
-            self.worker.conn.send_bytes(pickle.dumps(("job", timeout + 1.0, max_reply)))
-            self.worker.conn.send_bytes(data)
+            self.worker.channel.send_bytes(pickle.dumps(("job", timeout + 1.0, max_reply)))
+            self.worker.channel.send_bytes(data)
         except (OSError, EOFError):
             self._fail("could not send the file", died=True)
         except RejectedFile:
@@ -510,7 +566,7 @@ class Job:
         ``limits``) an .xls/.ods sheet the child checks itself."""
         command = ("read", sheet_name) if limits is None else ("read", sheet_name, tuple(limits))
         try:
-            self.worker.conn.send_bytes(pickle.dumps(command))
+            self.worker.channel.send_bytes(pickle.dumps(command))
         except (OSError, EOFError):
             self._fail("could not send a command", died=True)
         self.pending += 1
@@ -520,7 +576,7 @@ class Job:
         """(name, type, visibility) of every sheet, as calamine lists them; call before any :meth:`read`."""
         assert self.pending == 0, "sheets() must come before read()"
         try:
-            self.worker.conn.send_bytes(pickle.dumps(("meta",)))
+            self.worker.channel.send_bytes(pickle.dumps(("meta",)))
             reply = self._recv(self.deadline - time.monotonic())
         except (OSError, EOFError):
             self._fail("connection lost", died=True)
@@ -547,9 +603,9 @@ class Job:
 
     def _recv(self, timeout: float) -> tuple[str, Any] | None:
         """The next reply, or None if none came within ``timeout``; raises if the child died."""
-        if not self.worker.conn.poll(max(timeout, 0.0)):
+        if not self.worker.channel.poll(max(timeout, 0.0)):
             return None
-        payload = self.worker.conn.recv_bytes(self.max_reply + 1024)
+        payload = self.worker.channel.recv_bytes(self.max_reply + 1024)
         try:
             kind, value = _loads(payload)
         except Exception:
@@ -561,7 +617,7 @@ class Job:
         if self.finished:
             return
         try:
-            self.worker.conn.send_bytes(pickle.dumps(("cancel",)))
+            self.worker.channel.send_bytes(pickle.dumps(("cancel",)))
             until = time.monotonic() + CANCEL_GRACE
             while True:
                 reply = self._recv(until - time.monotonic())
@@ -578,7 +634,7 @@ class Job:
         out: list[SheetValues] = []
         error: tuple[Any, str] | None = None
         try:
-            self.worker.conn.send_bytes(pickle.dumps(("done",)))
+            self.worker.channel.send_bytes(pickle.dumps(("done",)))
             for index in range(self.pending):
                 reply = self._recv(self.deadline - time.monotonic())
                 if reply is None:
