@@ -77,7 +77,7 @@ def _odd_cell(rnd: random.Random, body: bytes) -> bytes:
     import html
     import re
 
-    spots = [m for m in re.finditer(rb"<(v|t)(?: [^>]*)?>([^<]*)</\1>", body)][:2_000]
+    spots = list(re.finditer(rb"<(v|t)(?: [^>]*)?>([^<]*)</\1>", body))[:2_000]
     if not spots:
         return body
     spot = rnd.choice(spots)

@@ -269,6 +269,7 @@ def _child_main(port: int) -> None:
     sys.stdout = sys.stderr  # nothing may write into the protocol by accident
     sock = socket.create_connection(("127.0.0.1", port), timeout=START_TIMEOUT)
     sock.settimeout(None)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # small frames go at once (no Nagle delay)
     sock.sendall(token + b"\n")
     serve(Connection(sock.detach()))
 
@@ -384,6 +385,7 @@ class Worker:
                 said = b""
             if hmac.compare_digest(said.strip(), self.token):
                 sock.settimeout(None)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # commands are small frames
                 self.listener.close()
                 return Connection(sock.detach())
             sock.close()
