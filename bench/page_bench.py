@@ -66,7 +66,7 @@ from lib.ui import setup  # noqa: E402
 
 APP = str(ROOT / "app.py")
 PAGES = [(path, title) for path, title, *_ in setup.PAGES]
-TARGETS = {"sample": 0.150, "national": 1.0}
+TARGETS = {"sample": 0.100, "national": 0.300}  # warm; the issue's targets (cold first paint: browser bench)
 TIMEOUT = 300.0
 
 
@@ -204,11 +204,55 @@ def _title(at: AppTest) -> str | None:
     return at.title[0].value if len(at.title) else None
 
 
-def time_page(scale: str, page: str, title: str, reruns: int) -> PageFigures:
+@dataclass
+class State:
+    """One page state to time: the page, a label, and how to get there (query parameters, a widget)."""
+
+    page: str
+    label: str
+    params: dict[str, str] = field(default_factory=dict)
+    prepare: Callable[[AppTest], None] | None = None
+
+
+def states(url: str) -> list[State]:
+    """Every page in its default state, then the states a board meeting uses: a KPI selected (its chart
+    and figures), a theme chosen, an action selected, a recommendation chosen, and each board step."""
+    from sqlalchemy import text as sql
+
+    engine = store.get_engine(url)
+    with engine.connect() as conn:
+        kpi = conn.execute(sql("SELECT k.ref FROM kpi k JOIN kpi_value v ON v.kpi_id = k.id GROUP BY k.ref "
+                               "ORDER BY COUNT(*) DESC, k.ref LIMIT 1")).scalar()
+        theme = conn.execute(sql("SELECT theme FROM kpi WHERE theme IS NOT NULL ORDER BY theme LIMIT 1")).scalar()
+    from lib import board
+    from lib.read import programme
+
+    prog = programme.programme(engine, everyone=True)
+    action = str(prog.actions["key"].iloc[0]) if "key" in prog.actions and len(prog.actions) else None
+    steps = len(board.agenda(engine, presenting=False))
+    out = [State(page, title) for page, title in PAGES]
+    if kpi:
+        out.append(State("pages/kpis.py", f"KPI {kpi}", {"kpi": str(kpi)}))
+    if theme:
+        out.append(State("pages/kpis.py", f"theme {theme}"[:30],
+                         prepare=lambda at, theme=theme: at.multiselect(key="k_theme").select(theme).run()))
+    if action:
+        out.append(State("pages/action_plan.py", f"action {action}"[:30], {"action": action}))
+    out += [State("pages/board.py", f"board step {n} of {steps}", {"step": str(n)}) for n in range(2, steps + 1)]
+    return out
+
+
+def time_page(scale: str, page: str, title: str, reruns: int, state: State | None = None) -> PageFigures:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()  # session start on the default page (not timed)
     st.cache_data.clear()
     at.switch_page(page)
+    for key, value in (state.params if state else {}).items():
+        at.query_params[key] = value
+    if state is not None and state.prepare is not None:
+        at.run()  # the page, then the widget change: the timed runs are reruns in that state
+        state.prepare(at)
+        st.cache_data.clear()
     cold, cold_cpu = _timed2(at.run)
     errors = _errors(at)
     shown = _title(at)
@@ -236,7 +280,38 @@ def visit_all(url: str) -> None:
 def time_scale(scale: str, url: str, reruns: int, pages: list[tuple[str, str]]) -> list[PageFigures]:
     os.environ[config.ENV_DB] = url
     reset_caches()
-    return [time_page(scale, page, title, reruns) for page, title in pages]
+    wanted = {page for page, _ in pages}
+    return [time_page(scale, s.page, s.label, reruns, s) for s in states(url) if s.page in wanted]
+
+
+def upload_to_dashboard(url: str, tmp: Path, repeats: int) -> None:
+    """Confirm → overview rendered: the typical return imported (as Confirm does), then the overview's
+    first render with its caches emptied by the new data revision (what the director sees next)."""
+    typical = import_bench.write_typical(tmp / "typical-dash.xlsx")
+    data = typical.path.read_bytes()
+    totals, imports, renders = [], [], []
+    for i in range(repeats):
+        path = tmp / f"dash-{i}.db"
+        shutil.copyfile(url.removeprefix("sqlite:///"), path)
+        dash_url = f"sqlite:///{path}"
+        os.environ[config.ENV_DB] = dash_url
+        engine = store.get_engine(dash_url)
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.run()  # the overview open before the upload, its caches warm
+        t0 = time.perf_counter()
+        result = pipeline.import_bytes(engine, data, f"typical-{i}.xlsx")
+        t1 = time.perf_counter()
+        at.run()
+        t2 = time.perf_counter()
+        if result.outcome != "imported" or at.exception:
+            print(f"upload to dashboard: {result.summary_line()} {[str(e) for e in at.exception][:1]}")
+            return
+        imports.append(t1 - t0)
+        renders.append(t2 - t1)
+        totals.append(t2 - t0)
+    print(f"upload to dashboard (typical return, sample database, {repeats} repeats): "
+          f"{ms(statistics.median(totals))} median = import {ms(statistics.median(imports))} + first overview "
+          f"render {ms(statistics.median(renders))} (target ≤ 150 ms)")
 
 
 # --- profiling ---------------------------------------------------------------------------------------------
@@ -299,7 +374,7 @@ def ms(seconds: float) -> str:
 
 def report(figures: list[PageFigures], floor: float) -> list[tuple[PageFigures, str]]:
     misses: list[tuple[PageFigures, str]] = []
-    header = (f"{'scale':<9} {'page':<18} {'cold':>9} {'warm':>9} {'warm min–max':>17} {'warm/empty':>10} "
+    header = (f"{'scale':<9} {'page state':<30} {'cold':>9} {'warm':>9} {'warm min–max':>17} {'warm/empty':>10} "
               f"{'warm CPU':>9} {'cold CPU':>9} {'target':>8}  {'warm':<6} {'cold':<6}")
     print(header)
     print("-" * len(header))
@@ -309,7 +384,7 @@ def report(figures: list[PageFigures], floor: float) -> list[tuple[PageFigures, 
         cold_ok = f.cold <= target
         flag = "" if not f.errors else f"  RAISED: {f.errors[0]}"
         spread = f"{ms(min(f.warm))}–{ms(max(f.warm))}" if f.warm else ""
-        print(f"{f.scale:<9} {f.title:<18} {ms(f.cold):>9} {ms(f.warm_median):>9} {spread:>17} "
+        print(f"{f.scale:<9} {f.title:<30} {ms(f.cold):>9} {ms(f.warm_median):>9} {spread:>17} "
               f"{f.warm_median / floor:>9.1f}× {ms(f.warm_cpu_median):>9} {ms(f.cold_cpu):>9} "
               f"{ms(target):>8}  {'ok' if warm_ok else 'MISS':<6} "
               f"{'ok' if cold_ok else 'MISS':<6}{flag}")
@@ -367,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
             floors += empty_floor(tmp, max(reruns, 5))
             print()
             misses = report(figures, statistics.median(floors))
+            upload_to_dashboard(urls["sample"], tmp, reruns)
             if args.profile:
                 for fig, which in misses:
                     reset_caches()

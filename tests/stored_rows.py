@@ -187,3 +187,46 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
+
+
+def long_file_with_odd_rows() -> bytes:
+    """A long file whose rows hit every check a plain row skips: percentages as fractions, targets as
+    fractions and over 100, totals, notes, blank and text values, unknown authorities, future months,
+    formulas' cached values, a repeated header, a name without a ref."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
+    ws = wb.add_worksheet("Data")
+    pct = wb.add_format({"num_format": "0.0%"})
+    day = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write_row(0, 0, ["LA code", "Ref", "KPI", "Period", "Value", "Target"])
+    rows: list[list[Any]] = [
+        ["302", "ODD-01", "Share seen in time (%)", dt.datetime(2023, 4, 1), 44.5, 60.0],
+        ["302", "ODD-01", "Share seen in time (%)", dt.datetime(2023, 5, 1), 0.45, 60.0],
+        ["302", "ODD-01", "Share seen in time (%)", dt.datetime(2023, 6, 1), 46.0, 0.6],
+        ["302", "ODD-01", "Share seen in time (%)", dt.datetime(2023, 7, 1), 47.0, 6000.0],
+        ["302", "ODD-02", "Visits", dt.datetime(2023, 4, 1), 12.0, 10.0],
+        ["302", "ODD-02", "Visits", dt.datetime(2023, 5, 1), "n/a", 10.0],
+        ["302", "ODD-02", "Visits", dt.datetime(2023, 6, 1), "12 (G)", 10.0],
+        ["302", "ODD-02", "Visits", dt.datetime(2023, 7, 1), -3.0, 10.0],
+        ["999", "ODD-02", "Visits", dt.datetime(2023, 8, 1), 5.0, 10.0],
+        ["302", "ODD-02", "Visits", dt.datetime(2099, 8, 1), 5.0, 10.0],
+        ["302", "Total", "", dt.datetime(2023, 8, 1), 99.0, None],
+        ["LA code", "Ref", "KPI", "Period", "Value", "Target"],
+        ["302", "", "Visits", dt.datetime(2023, 9, 1), 7.0, 10.0],
+        ["302", "ODD-02", "Visits", "Oct 2023", 8.0, "10"],
+        ["302", "ODD-02", "Visits", dt.datetime(2023, 11, 1), 9.0, None],
+        [302.0, "ODD-02", "Visits", dt.datetime(2023, 12, 1), 9.5, 10.0],
+        ["302", "odd 02", "Visits", dt.datetime(2024, 1, 1), 10.0, 10.0],
+    ]
+    r = 0
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.datetime):
+                ws.write_datetime(r, c, value, day)
+            elif isinstance(value, float) and c == 4 and value < 1:
+                ws.write_number(r, c, value, pct if r == 2 else None)
+            elif value is not None:
+                ws.write(r, c, value)
+    ws.write(r + 2, 0, "Source: council performance team")
+    wb.close()
+    return buf.getvalue()

@@ -63,3 +63,50 @@ def test_long_file_through_copy_on_postgresql_stores_the_same_rows(expected: dic
         store.dispose_all()
         drop_pg_database(name)
     _compare(expected["long"], got)
+
+
+def _parsed(data: bytes, name: str, engine: Any) -> Any:
+    from lib.returns import parse, pipeline
+    from lib.returns.workbook import read_workbook
+
+    parsed = parse.parse_workbook(read_workbook(data, name), pipeline.build_context(engine))
+    return ([(v.ref, v.authority, v.period, v.fields, v.loc) for v in parsed.values], parsed.problems,
+            parsed.kpis, parsed.sheets, parsed.notes)
+
+
+def test_plain_rows_read_exactly_as_the_full_path_reads_them(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long tables' plain rows skip checks that cannot fire for them: every value record, problem and note
+    is the same with that shortcut as without it — on long files, the council returns and odd rows."""
+    from lib.returns import parse
+
+    engine = store.get_engine(f"sqlite:///{tmp_path / 'paths.db'}")
+    store.init_db(engine)
+    files = [("regional.xlsx", stored_rows.long_file()), ("later.xlsx", stored_rows.long_file(seed=4, months=26))]
+    files += [case.build() for case in stored_rows.council_returns.CASES]
+    files.append(("odd.xlsx", stored_rows.long_file_with_odd_rows()))
+    read_plainly: list[int] = []
+    plain_value = parse.SheetParser.plain_value
+
+    def counted(self: Any, r: int, row: list[object]) -> Any:
+        rec = plain_value(self, r, row)
+        read_plainly.append(rec is not None)
+        return rec
+
+    monkeypatch.setattr(parse.SheetParser, "plain_value", counted)
+    for name, data in files:
+        monkeypatch.setattr(parse.SheetParser, "plain_rows", True)
+        fast = _parsed(data, name, engine)
+        if name == "regional.xlsx":
+            assert sum(read_plainly) > 2_000  # the shortcut really read most rows
+        if name == "odd.xlsx":
+            assert 0 < sum(read_plainly[-17:]) < 12  # and left the odd rows to the full path
+        monkeypatch.setattr(parse.SheetParser, "plain_rows", False)
+        full = _parsed(data, name, engine)
+        assert fast == full, name
+    stored_rows.SCENARIOS["long"](engine)  # and again on a database that knows the KPIs and their history
+    for name, data in files[:2] + files[-1:]:
+        monkeypatch.setattr(parse.SheetParser, "plain_rows", True)
+        fast = _parsed(data, name, engine)
+        monkeypatch.setattr(parse.SheetParser, "plain_rows", False)
+        assert fast == _parsed(data, name, engine), name

@@ -42,6 +42,7 @@ from lib.model import (
 from lib.returns.records import (
     ActionRecord,
     Change,
+    ChangeLog,
     InspectionKey,
     Loc,
     ParsedReturn,
@@ -92,7 +93,7 @@ class Writer:
         self.parsed = parsed or ParsedReturn(filename="")
         self.changes: list[dict[str, Any]] = []
         self.before_kept: set[tuple[str, int]] = set()  # rows whose before-image is already in changes
-        self.records: list[Change] = []  # what the preview lists, cell by cell
+        self.records = ChangeLog()  # what the preview lists, cell by cell
         self.recs_by_inspection: dict[int | None, dict[str, Recommendation]] = {}
         self.periods: dict[tuple[str, dt.date, dt.date], int] = {}
         self.period_labels: dict[int, str] = {}  # as stored, so the preview names a period as the pages do
@@ -102,15 +103,9 @@ class Writer:
 
     def record(self, kind: str, table: str, thing: str, fld: str, before: Any, after: Any,
                loc: Loc | None = None) -> None:
-        if loc is None:
-            cell = None
-        elif loc.col is not None:
-            cell = f"{loc.sheet}!{column_letter(loc.col)}{loc.row + 1}"
-        else:
-            cell = f"{loc.sheet} row {loc.row + 1}"
         self.records.append(Change(kind, table, thing, fld, before if before is None or type(before) is str
                                    else _shown(before), after if after is None or type(after) is str
-                                   else _shown(after), cell))
+                                   else _shown(after), _cell_text(loc)))
 
     def change(self, table: str, row: Any, fields: tuple[str, ...]) -> None:
         snapshot_fields = fields + (("upload_id",) if hasattr(row, "upload_id") else ())
@@ -200,28 +195,26 @@ class Writer:
         inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
         replaced_older: dict[tuple[str, str], list[str]] = {}
+        source = f"upload {self.upload_id}" if self.upload_id else None
+        stored_fields = tuple(f for f in KPI_VALUE_FIELDS if f != "source")
         for rec in parsed.values:
             kid, pid = kpi_ids[rec.ref], self.period_id(rec.period)
             old = existing.get((kid, rec.authority, pid))
-            fields = {f: rec.fields.get(f) for f in KPI_VALUE_FIELDS if f != "source"}
-            fields["source"] = f"upload {self.upload_id}" if self.upload_id else None
-            thing = f"{rec.ref} · {rec.authority} · {self.period_labels.get(pid, rec.period.label)}"
+            label = self.period_labels.get(pid, rec.period.label)
             if old is None and rec.fields.get("_no_value"):
                 self.parsed.problem(rec.loc, f"{rec.ref} has no value for {rec.period.label} and none is stored: "
                                     "its RAG or commentary alone is not stored — add the figure", "warning")
                 continue
             if old is None:
                 self.plausible(rec, units.get(kid), latest.get((kid, rec.authority)))
-                inserts.append((kid, rec.authority, pid, self.upload_id, *(fields[f] for f in KPI_VALUE_FIELDS)))
+                got = rec.fields.get
+                inserts.append((kid, rec.authority, pid, self.upload_id, *(got(f) for f in stored_fields), source))
                 self.counter.note("kpi_value", "added")
-                shown = str(fields.get("value_text") or fields.get("missing_reason"))
-                extras = [f"target {fields.get('target_text') or _shown(fields.get('target'))}"
-                          if fields.get("target") is not None or fields.get("target_text") else "",
-                          f"RAG {fields.get('rag_reported_text')}" if fields.get("rag_reported") else "",
-                          "with commentary" if fields.get("commentary") else ""]
-                self.record("new", "kpi_value", thing, "value", None, " · ".join([shown, *filter(None, extras)]),
-                            rec.loc)
+                self.records.defer(_new_value_change, rec, label)
                 continue
+            fields = {f: rec.fields.get(f) for f in stored_fields}
+            fields["source"] = source
+            thing = f"{rec.ref} · {rec.authority} · {label}"
             # A blank cell says nothing: only what the return gives replaces what is stored.
             given = {f: fields.get(f) for f in VALUE_MEANING if fields.get(f) is not None}
             if fields.get("value") is not None or fields.get("missing_reason") is not None:
@@ -802,6 +795,27 @@ class Writer:
         if self.changes and self.upload_id is not None:
             self.session.execute(insert(UploadChange), self.changes)
         self.changes.clear()
+
+
+def _cell_text(loc: Loc | None) -> str | None:
+    """Where a change came from, as the preview names it: "Data!E5", or "Data row 5" for a whole row."""
+    if loc is None:
+        return None
+    if loc.col is not None:
+        return f"{loc.sheet}!{column_letter(loc.col)}{loc.row + 1}"
+    return f"{loc.sheet} row {loc.row + 1}"
+
+
+def _new_value_change(rec: Any, label: str) -> Change:
+    """A new KPI value as the preview lists it: "44.5 · target 60 · RAG G · with commentary"."""
+    fields = rec.fields
+    shown = str(fields.get("value_text") or fields.get("missing_reason"))
+    extras = [f"target {fields.get('target_text') or _shown(fields.get('target'))}"
+              if fields.get("target") is not None or fields.get("target_text") else "",
+              f"RAG {fields.get('rag_reported_text')}" if fields.get("rag_reported") else "",
+              "with commentary" if fields.get("commentary") else ""]
+    return Change("new", "kpi_value", f"{rec.ref} · {rec.authority} · {label}", "value", None,
+                  " · ".join([shown, *filter(None, extras)]), _cell_text(rec.loc))
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,7 +11,10 @@ the sample data. Nothing touches the database: what the database knows arrives a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -96,6 +99,17 @@ def _text(value: object) -> str:
     return values.clean_text(value)
 
 
+@functools.lru_cache(maxsize=1_024)
+def _letters(col: int) -> str:
+    return column_letter(col)
+
+
+@functools.lru_cache(maxsize=4_096)
+def _is_total(label: str) -> bool:
+    """A total or average row's label ("Total", "Grand total", "Average"): asked once per distinct label."""
+    return TOTAL_ROW.match(label) is not None
+
+
 def _given(fields: dict[str, Any]) -> dict[str, Any]:
     """A value record's fields without the empty ones (a national file holds hundreds of thousands)."""
     return {k: v for k, v in fields.items() if v is not None}
@@ -106,8 +120,12 @@ def _cell(row: list[object], col: int | None) -> object:
 
 
 def fill_merged(sheet: Sheet) -> list[list[object]]:
-    """Copy each merged range's top-left value into every cell of the range."""
-    rows = [list(r) for r in sheet.rows]
+    """Copy each merged range's top-left value into every cell of the range.
+
+    The rows are copies where anything may change them (merged ranges; the first 40 rows, where month
+    headers are rewritten): the rest are shared with the sheet, which a national file cannot afford twice."""
+    rows = [list(r) for r in sheet.rows] if sheet.merged else [
+        *(list(r) for r in sheet.rows[:40]), *sheet.rows[40:]]
     for r0, c0, r1, c1 in sheet.merged:
         if r0 >= len(rows):
             continue
@@ -176,6 +194,8 @@ class SheetParser:
         self._year_kinds: dict[str, str] | None = None
         self.target_cells: dict[tuple[str, str, dt.date, dt.date], str] = {}  # a KPI's year → its cell
         self._cells_of: tuple[list[object] | None, list[tuple[int, object]]] = (None, [])
+        self.target_memo: dict[tuple[type, object, bool], values.ParsedTarget] = {}
+        self.plain_authorities: dict[object, str] = {}  # authority cells read without a problem -> code
         self.kpi_of_cells: dict[tuple[object, ...], str | None] = {}  # ref and name cells -> the row's KPI
         # a long table's target, commentary and RAG columns, shared by every value record of the sheet
         self.value_cells = {f: c for f, c in (("target", self.cols.get("target")),
@@ -273,6 +293,8 @@ class SheetParser:
 
     def exact_period(self, r: int, row: list[object]) -> periods.Period | None:
         """Our export's exact period columns (kind, start, end) rebuild the period as stored."""
+        if "period_kind" not in self.cols:
+            return None
         kind = self.text(row, "period_kind")
         if not (kind and self.raw(row, "period_start") is not None and self.raw(row, "period_end") is not None):
             return None
@@ -560,10 +582,13 @@ class SheetParser:
     def authority_of(self, r: int, row: list[object]) -> str | None:
         code = self.text(row, "authority")
         if code:
+            raw = self.raw(row, "authority")
             code = code.split(".")[0].zfill(3)
             if self.ctx.authorities and code not in self.ctx.authorities:
                 self.out.problem(self.loc(r, "authority"), f"unknown local authority code '{code}'")
                 return None
+            with contextlib.suppress(TypeError):
+                self.plain_authorities[raw] = code
             return code
         name = self.text(row, "authority_name")
         if name:
@@ -661,7 +686,15 @@ class SheetParser:
     def target_cell(self, r: int, col: int, raw: object) -> dict[str, Any]:
         if raw is None or not _text(raw) or not self.check_cell(r, col):
             return {"target": None, "target_text": None}
-        target = values.parse_target(raw, percent_format=(r, col) in self.sheet.percent_cells)
+        pct = (r, col) in self.sheet.percent_cells
+        key = (raw.__class__, raw, pct)
+        if raw.__class__ is float and raw:  # a long file gives each KPI's target on every row: read it once
+            found = self.target_memo.get(key)
+            if found is None:
+                found = self.target_memo[key] = values.parse_target(raw, percent_format=pct)
+            target = found
+        else:
+            target = values.parse_target(raw, percent_format=pct)
         return {"target": target.value, "target_text": target.text or None}
 
     def skip_row(self, r: int, text: str, why: str) -> None:
@@ -677,7 +710,7 @@ class SheetParser:
             self.skip_row(r, banner, "a note under the table, kept as a note")
             return True
         label = _text(self.raw(row, "ref")) or _text(self.raw(row, "name")) or first
-        if TOTAL_ROW.match(label):
+        if _is_total(label):
             self.skip_row(r, label, "a total or average row, not a KPI")
             return True
         if banner is None and len(cells) <= 2 and NOTE_LINE.match(first):
@@ -685,10 +718,87 @@ class SheetParser:
             return True
         return False
 
+    # A plain row of a long table (ref, authority, period, a number, a numeric target; nothing else) is
+    # read by :meth:`plain_value` without the checks that can only matter for other rows. False reads
+    # every row the full way: the test that compares both paths row by row switches it off.
+    plain_rows = True
+    _PLAIN_BLOCKERS = frozenset({"period_kind", "period_start", "period_end", "previous", "benchmark",
+                                 "authority_name", "rag", "commentary"})
+
+    def plain_value(self, r: int, row: list[object]) -> ValueRecord | None:
+        """The row's value record when the row is plain, else None (and nothing said: the full path reads
+        it). Plain means every check of the full path would pass silently: so a record from here is
+        exactly the one the full path builds, without its warnings and notes (there are none to give)."""
+        cells = self.cells(row)
+        if len(cells) < 3:
+            return None
+        ref_cell = _cell(row, self.cols.get("ref"))
+        vcol = self.cols["value"]
+        cell = row[vcol] if vcol < len(row) else None
+        if not isinstance(cell, float) or cell.__class__ is not float or ref_cell.__class__ is not str \
+                or not math.isfinite(cell):
+            return None
+        raw: float = cell
+        if (r, vcol) in self.sheet.formula_cells or (r, vcol) in self.sheet.error_cells \
+                or (r, vcol) in self.sheet.percent_cells:
+            return None
+        label = _text(ref_cell)
+        if not label or _is_total(label):
+            return None
+        key = (ref_cell, _cell(row, self.cols["ref"] + 1), _cell(row, self.cols.get("name")))
+        if key not in self.kpi_of_cells:
+            return None
+        ref = self.kpi_of_cells[key]
+        if ref is None:
+            return None
+        acol = self.cols.get("authority")
+        if acol is None:
+            authority = self.sheet_authority or self.ctx.authority
+        else:
+            code = self.plain_authorities.get(_cell(row, acol))
+            if code is None:
+                return None
+            authority = code
+        period_raw = _cell(row, self.cols.get("period"))
+        period = self.period_cache.get((period_raw, None, self.ctx.kpi_year_kind.get(ref)))
+        if period is None:
+            return None
+        unit = self.unit_of(ref)
+        if values.percent_scale_suspect(raw, unit):
+            return None
+        parsed = values.parse_value(raw, unit=unit)
+        fields: dict[str, Any] = {"value": parsed.value, "value_text": parsed.text or None}
+        tcol = self.cols.get("target")
+        if tcol is not None:
+            traw = row[tcol] if tcol < len(row) else None
+            if traw is not None:
+                if traw.__class__ is not float or not traw or (r, tcol) in self.sheet.percent_cells \
+                        or (r, tcol) in self.sheet.formula_cells or (r, tcol) in self.sheet.error_cells:
+                    return None
+                found = self.target_cell(r, tcol, traw)
+                target = found["target"]
+                if unit == "percent" and target is not None and not 1.0 < target <= 100:
+                    return None  # rescaled or warned about: the full path says so
+                fields["target"], fields["target_text"] = target, found["target_text"]
+        self.current_ref = ref
+        self.kind_check(r, vcol, ref, period)
+        fields["source_sheet"], fields["source_cell"] = self.sheet.name, f"{_letters(vcol)}{r + 1}"
+        fields["cells"] = self.value_cells
+        return ValueRecord(ref, authority, period, fields, Loc(self.sheet.name, r, vcol))
+
     def parse_kpi_values(self) -> None:
         last: ValueRecord | None = None
         width = len([h for h in self.header_norm if h])
+        plain = self.plain_rows and "value" in self.cols and "ref" in self.cols and len(self.target_years) <= 1 \
+            and not self.roles and not (self._PLAIN_BLOCKERS & self.cols.keys())
         for r, row in self.rows_below():
+            if plain:
+                rec = self.plain_value(r, row)
+                if rec is not None:
+                    last = rec
+                    self.out.values.append(rec)
+                    self.count += 1
+                    continue
             banner = self.banner(row)
             if self.side_text(r, row, banner):
                 continue
@@ -726,13 +836,13 @@ class SheetParser:
             fields.update(self.target_for(r, row, period, ref))
             self.target_scale(r, self.cols.get("target"), ref, fields)
             self.target_range(r, self.cols.get("target"), ref, fields)
-            rag_cell = self.text(row, "rag")
             rag_col = self.cols.get("rag")
+            rag_cell = self.text(row, "rag") if rag_col is not None else ""
             if rag_cell or (rag_col is not None and (r, rag_col) in self.fills):
                 level = self.rag_value(r, rag_cell)
                 if level is not None:
                     fields["rag_reported"], fields["rag_reported_text"] = level, rag_cell or "(cell colour)"
-            commentary = self.text(row, "commentary")
+            commentary = self.text(row, "commentary") if "commentary" in self.cols else ""
             fields["commentary"] = self.long_text(r, "commentary", commentary) if commentary else None
             fields["source_sheet"], fields["source_cell"] = self.sheet.name, Loc(self.sheet.name, r, col).cell
             fields["cells"] = self.value_cells  # the columns of this row's other cells (one dict per sheet)

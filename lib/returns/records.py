@@ -7,8 +7,9 @@ the validation report read them. Nothing here touches the database.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from lib import periods
 
@@ -95,6 +96,50 @@ class Change:
     def as_row(self) -> dict[str, Any]:
         return {"Change": self.kind, "What": self.table, "Item": self.thing, "Field": self.field_label,
                 "From": self.before or "", "To": self.after or "", "Cell": self.cell or ""}
+
+
+class ChangeLog(Sequence[Change]):
+    """The preview's changes, cell by cell, in order. A national file adds 330,000 values: each new
+    value is kept as its builder and arguments (references to what is in memory anyway) and made into a
+    :class:`Change` only when it is looked at, so the log costs a tuple per value, not a row of texts."""
+
+    def __init__(self) -> None:
+        self._items: list[Change | tuple[Callable[..., Change], tuple[Any, ...]]] = []
+
+    def append(self, change: Change) -> None:
+        self._items.append(change)
+
+    def defer(self, build: Callable[..., Change], *args: Any) -> None:
+        self._items.append((build, args))
+
+    @staticmethod
+    def _made(item: Change | tuple[Callable[..., Change], tuple[Any, ...]]) -> Change:
+        return item if isinstance(item, Change) else item[0](*item[1])
+
+    @overload
+    def __getitem__(self, index: int) -> Change: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Change]: ...
+
+    def __getitem__(self, index: int | slice) -> Change | list[Change]:
+        if isinstance(index, slice):
+            return [self._made(item) for item in self._items[index]]
+        return self._made(self._items[index])
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list (or another log) of the same changes, as the list it stands for would be."""
+        if isinstance(other, ChangeLog | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the list it stands for
+
+    def __iter__(self) -> Iterator[Change]:
+        return (self._made(item) for item in self._items)
 
 
 @dataclass
