@@ -237,6 +237,18 @@ def _to_float(text: str) -> float | None:
 
 def _scaled_percent(number: float | int) -> float | None:
     """A percent-formatted cell stores 0.44 for 44%: convert to points without float noise (44.00000001)."""
+    if number.__class__ is float and number:  # 0.0 and -0.0 are equal but not the same: never cached
+        return _scaled_float(number)
+    return _scaled_percent_uncached(number)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _scaled_float(number: float) -> float | None:
+    """_scaled_percent of a float, cached: a return's percentages repeat (44.5%, 50%, 100%)."""
+    return _scaled_percent_uncached(number)
+
+
+def _scaled_percent_uncached(number: float | int) -> float | None:
     try:
         scaled = float(Decimal(repr(number)) * 100) if isinstance(number, float) else float(number * 100)
     except (InvalidOperation, ValueError, OverflowError):

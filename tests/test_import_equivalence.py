@@ -70,7 +70,7 @@ def _parsed(data: bytes, name: str, engine: Any) -> Any:
     from lib.returns.workbook import read_workbook
 
     parsed = parse.parse_workbook(read_workbook(data, name), pipeline.build_context(engine))
-    return ([(v.ref, v.authority, v.period, v.fields, v.loc) for v in parsed.values], parsed.problems,
+    return ([(v.ref, v.authority, v.period, v.stored_fields(), v.loc) for v in parsed.values], parsed.problems,
             parsed.kpis, parsed.sheets, parsed.notes)
 
 

@@ -197,6 +197,8 @@ class Writer:
         replaced_older: dict[tuple[str, str], list[str]] = {}
         source = f"upload {self.upload_id}" if self.upload_id else None
         stored_fields = tuple(f for f in KPI_VALUE_FIELDS if f != "source")
+        before_source = tuple(f for f in stored_fields if f not in ("source_sheet", "source_cell"))
+        assert stored_fields == (*before_source, "source_sheet", "source_cell")
         for rec in parsed.values:
             kid, pid = kpi_ids[rec.ref], self.period_id(rec.period)
             old = existing.get((kid, rec.authority, pid))
@@ -208,11 +210,18 @@ class Writer:
             if old is None:
                 self.plausible(rec, units.get(kid), latest.get((kid, rec.authority)))
                 got = rec.fields.get
-                inserts.append((kid, rec.authority, pid, self.upload_id, *(got(f) for f in stored_fields), source))
+                where = (rec.loc.sheet, rec.loc.cell) if rec.source_from_loc else (got("source_sheet"),
+                                                                                  got("source_cell"))
+                inserts.append((kid, rec.authority, pid, self.upload_id, *(got(f) for f in before_source), *where,
+                                source))
+                if len(inserts) >= INSERT_CHUNK:  # written as they come: a national file's tuples never all wait
+                    store.insert_rows(self.session, "kpi_value", VALUE_COLUMNS, inserts)
+                    inserts.clear()
                 self.counter.note("kpi_value", "added")
                 self.records.defer(_new_value_change, rec, label)
                 continue
-            fields = {f: rec.fields.get(f) for f in stored_fields}
+            given_fields = rec.stored_fields()
+            fields = {f: given_fields.get(f) for f in stored_fields}
             fields["source"] = source
             thing = f"{rec.ref} · {rec.authority} · {label}"
             # A blank cell says nothing: only what the return gives replaces what is stored.
@@ -256,8 +265,7 @@ class Writer:
             self.parsed.problem(None, f"{ref} ({authority}): this return replaces figures for periods before the "
                                 f"latest one stored (a resubmission?): {'; '.join(items[:6])}"
                                 + (f" and {len(items) - 6} more" if len(items) > 6 else ""), "warning")
-        store.insert_rows(self.session, "kpi_value", ("kpi_id", "authority_code", "period_id", "upload_id",
-                                                     *KPI_VALUE_FIELDS), inserts)
+        store.insert_rows(self.session, "kpi_value", VALUE_COLUMNS, inserts)
         if updates:
             self.session.execute(update(KpiValue), updates)
 
@@ -795,6 +803,10 @@ class Writer:
         if self.changes and self.upload_id is not None:
             self.session.execute(insert(UploadChange), self.changes)
         self.changes.clear()
+
+
+INSERT_CHUNK = 20_000  # new KPI values written per executemany (or COPY)
+VALUE_COLUMNS = ("kpi_id", "authority_code", "period_id", "upload_id", *KPI_VALUE_FIELDS)
 
 
 def _cell_text(loc: Loc | None) -> str | None:

@@ -396,11 +396,13 @@ class SheetParser:
 
     def future_check(self, r: int, period: periods.Period, col: int | None = None) -> periods.Period | None:
         """A period that has not ended yet is stored with a warning; one over a year ahead is refused."""
+        if period.end <= self.ctx.today + dt.timedelta(days=45):
+            return period
         where = self.loc(r, "period") if col is None else Loc(self.sheet.name, r, col)
         if period.end > self.ctx.today + dt.timedelta(days=366):
             self.out.problem(where, f"the period {period.label} is more than a year in the future")
             return None
-        if period.end > self.ctx.today + dt.timedelta(days=45) and ("future", period) not in self.noted:
+        if ("future", period) not in self.noted:
             self.noted.add(("future", period))
             self.out.problem(where, f"the period {period.label} has not ended yet: check the month", "warning")
         return period
@@ -782,9 +784,8 @@ class SheetParser:
                 fields["target"], fields["target_text"] = target, found["target_text"]
         self.current_ref = ref
         self.kind_check(r, vcol, ref, period)
-        fields["source_sheet"], fields["source_cell"] = self.sheet.name, f"{_letters(vcol)}{r + 1}"
         fields["cells"] = self.value_cells
-        return ValueRecord(ref, authority, period, fields, Loc(self.sheet.name, r, vcol))
+        return ValueRecord(ref, authority, period, fields, Loc(self.sheet.name, r, vcol), source_from_loc=True)
 
     def parse_kpi_values(self) -> None:
         last: ValueRecord | None = None
@@ -918,6 +919,7 @@ class SheetParser:
         for col, month in self.match.months.items():
             role = self.roles.get(col, "value")
             by_month.setdefault(month, {}).setdefault(role, col)
+        months_in_order = sorted(by_month.items(), key=lambda item: item[0].end)
         for r, row in self.rows_below():
             banner = self.banner(row)
             if self.side_text(r, row, banner):
@@ -936,7 +938,7 @@ class SheetParser:
             if authority is None:
                 continue
             latest: ValueRecord | None = None
-            for month, cols in sorted(by_month.items(), key=lambda item: item[0].end):
+            for month, cols in months_in_order:
                 vcol = cols.get("value")
                 if vcol is None:
                     continue

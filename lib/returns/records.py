@@ -104,17 +104,20 @@ class ChangeLog(Sequence[Change]):
     :class:`Change` only when it is looked at, so the log costs a tuple per value, not a row of texts."""
 
     def __init__(self) -> None:
-        self._items: list[Change | tuple[Callable[..., Change], tuple[Any, ...]]] = []
+        self._items: list[Change | tuple[Any, ...]] = []
 
     def append(self, change: Change) -> None:
         self._items.append(change)
 
     def defer(self, build: Callable[..., Change], *args: Any) -> None:
-        self._items.append((build, args))
+        self._items.append((build, *args))  # one tuple per change
 
     @staticmethod
-    def _made(item: Change | tuple[Callable[..., Change], tuple[Any, ...]]) -> Change:
-        return item if isinstance(item, Change) else item[0](*item[1])
+    def _made(item: Change | tuple[Any, ...]) -> Change:
+        if isinstance(item, Change):
+            return item
+        made: Change = item[0](*item[1:])
+        return made
 
     @overload
     def __getitem__(self, index: int) -> Change: ...
@@ -168,6 +171,15 @@ class ValueRecord:
     period: periods.Period
     fields: dict[str, Any]  # value, value_text, missing_reason, target, target_text, rag_reported, ...
     loc: Loc  # the value cell
+    # True when the source sheet and cell are the value cell's, not in ``fields`` (a long file's plain rows:
+    # two fewer entries on each of hundreds of thousands of records)
+    source_from_loc: bool = False
+
+    def stored_fields(self) -> dict[str, Any]:
+        """The fields as stored, the source sheet and cell included however they are kept."""
+        if not self.source_from_loc:
+            return self.fields
+        return {**self.fields, "source_sheet": self.loc.sheet, "source_cell": self.loc.cell}
 
 
 @dataclass
