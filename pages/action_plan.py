@@ -117,7 +117,8 @@ shown_milestones = prog.milestones[prog.milestones["key"].isin(shown["key"])]
 if len(shown_milestones):
     with st.expander(f"Milestones of these actions on a timeline ({len(shown_milestones)})",
                      icon=":material/timeline:", expanded=bool(recs or objectives)):
-        st.altair_chart(charts.milestone_timeline(shown_milestones, prog.as_at), width="stretch")
+        widgets.chart(("milestones", url, version, tuple(shown_milestones["key"].drop_duplicates()), prog.as_at),
+                      lambda: charts.milestone_timeline(shown_milestones, prog.as_at))
         st.dataframe(tables.milestone_table(shown_milestones, lead=True), hide_index=True, width="stretch",
                      row_height=widgets.WRAP_ROW_HEIGHT,
                      column_config=widgets.MILESTONE_COLUMNS)

@@ -71,5 +71,5 @@ with across:
         st.dataframe(widgets.style_grades(comparison), hide_index=True, width="stretch")
         national = loaders.load_national(url, version)
         st.markdown("**National spread of the latest judgements**")
-        st.altair_chart(charts.grade_distribution(national), width="stretch")
+        widgets.chart(("grades", url, version), lambda: charts.grade_distribution(national))
         st.dataframe(judgements.grade_share_table(national), hide_index=True, width="stretch")

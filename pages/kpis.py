@@ -52,8 +52,9 @@ else:
         f"{formatting.text(selected['rag_reason']) or 'no RAG derived'}"
     ))
     years = loaders.load_targets(url, version, ctx["la_code"], int(selected["kpi_id"]))
-    st.altair_chart(charts.kpi_trend(history, bench, unit=selected["unit"], title=f"{ref} trend", trajectory=years),
-                    width="stretch")
+    widgets.chart(("kpi_trend", url, version, ctx["la_code"], ref, ctx["as_at"]),
+                  lambda: charts.kpi_trend(history, bench, unit=selected["unit"], title=f"{ref} trend",
+                                           trajectory=years))
     if len(years):
         st.caption(plain(tables.targets_by_year_text(years, selected["unit"], selected["decimals"])))
     st.markdown("**The figures in the chart**")
@@ -71,7 +72,8 @@ if themes and len(themes) == 1:
     monthly = monthly[monthly["theme"] == themes[0]]
     if (monthly["period_kind"] == "month").any():
         st.header(plain(f"{themes[0]}: all KPIs"), anchor=False)
-        st.altair_chart(charts.small_multiples(monthly), width="content")
+        widgets.chart(("small_multiples", url, version, ctx["la_code"], themes[0]),
+                      lambda: charts.small_multiples(monthly), width="content")
 
 with st.expander("Board pack of this filtered view", icon=":material/download:"):
     st.caption("PowerPoint, PDF and Excel packs whose KPI pages are restricted to the themes chosen above.")

@@ -7,7 +7,12 @@ User text reaches Streamlit only through tables and ``st.text`` (shown as typed)
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from contextlib import nullcontext
 from typing import Any
 
 import pandas as pd
@@ -316,3 +321,33 @@ def show_snapshot(url: str, version: str, snapshot_id: int) -> None:
         changes = loaders.load_snapshot_changes(url, version, snapshot_id)
         st.info(plain(changes.headline()))
         show_changes(changes)
+
+
+# --- charts: built once per data revision and view --------------------------------------------------------------
+
+_SPECS: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+_SPECS_LOCK = threading.Lock()
+MAX_SPECS = 128  # chart specs kept (each a few KB to a few hundred KB)
+
+
+def chart(key: Hashable, build: Callable[[], Any], *, width: Any = "stretch") -> None:
+    """Draw the Altair chart ``build()`` makes, building and validating it only the first time its ``key``
+    is seen. Why: a rerun (a click anywhere on the page) spent half its time building the same chart and
+    checking it against the Vega-Lite schema. The key must name everything the chart depends on — the
+    database and its data revision first, so a new upload never shows a stale chart."""
+    import altair as alt
+
+    with _SPECS_LOCK:
+        spec = _SPECS.get(key)
+        if spec is not None:
+            _SPECS.move_to_end(key)
+    if spec is None:
+        built = build()
+        with _SPECS_LOCK:  # Altair's theme is global: "none", as st.altair_chart uses, while converting
+            theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+            with theme:
+                spec = built.to_dict()
+            _SPECS[key] = spec
+            while len(_SPECS) > MAX_SPECS:
+                _SPECS.popitem(last=False)
+    st.vega_lite_chart(spec=copy.deepcopy(spec), width=width)
