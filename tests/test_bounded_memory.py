@@ -9,16 +9,16 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 
+from bench import import_bench
 from lib.returns import safety, worker
 from lib.returns.workbook import RejectedFile, read_workbook
 from tests import hostile_files as hf
@@ -28,17 +28,12 @@ MB = 1024 * 1024
 
 
 def _long_workbook(rows: int, path: Path | None = None) -> bytes:
-    """``Ref``, ``Period``, ``Value`` with a distinct ref on every row (the issue's million-row file)."""
-    target: str | io.BytesIO = str(path) if path else io.BytesIO()
-    wb = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": path is None})
-    ws = wb.add_worksheet("Data")
-    ws.write_row(0, 0, ["Ref", "Period", "Value"])
-    for i in range(1, rows + 1):
-        ws.write_string(i, 0, f"R{i:06d}")
-        ws.write_string(i, 1, "Jun 2019")
-        ws.write_number(i, 2, i % 97)
-    wb.close()
-    return path.read_bytes() if path else target.getvalue()  # type: ignore[union-attr]
+    """``Ref``, ``Period``, ``Value`` with a distinct ref on every row (the issue's million-row file, as the
+    import bench writes it)."""
+    if path is not None:
+        return import_bench.write_million(path, rows).read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        return import_bench.write_million(Path(tmp) / "long.xlsx", rows).read_bytes()
 
 
 # --- the guard on its own -------------------------------------------------------------------------
@@ -105,9 +100,7 @@ def test_formatting_past_the_budget_is_not_data(monkeypatch: pytest.MonkeyPatch)
 
 @pytest.fixture(scope="module")
 def million_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("million") / "million-rows.xlsx"
-    _long_workbook(999_999, path)
-    return path
+    return import_bench.write_million(tmp_path_factory.mktemp("million") / "million-rows.xlsx")
 
 
 _MEASURE = r"""
