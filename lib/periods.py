@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import functools
 import html
 import math
 import re
@@ -805,6 +806,13 @@ def parse_due(raw: object) -> Due:
         text = _norm(raw if isinstance(raw, str) else str(raw))
     except Exception:
         return Due((), None, False, "")
+    return _due_of_text(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _due_of_text(text: str) -> Due:
+    """A due cell's normalised text read (cached: an import reads each action's due cell twice, for the
+    due date and for its milestones, and a Due is immutable)."""
     found = []
     for m in _DUE_RE.finditer(_mask_step_numbers(text)):
         day, note = _due_date(m)

@@ -128,6 +128,22 @@ class Writer:
         self.counter.note(table, "changed")
         return True
 
+    def ensure_periods(self, wanted: Any) -> None:
+        """Every period of ``wanted`` not yet stored, inserted in one statement (not a flush per period)."""
+        new: dict[tuple[str, dt.date, dt.date], periods.Period] = {}
+        for period in wanted:
+            key = (period.kind, period.start, period.end)
+            if key not in self.periods and key not in new:
+                new[key] = period
+        if not new:
+            return
+        self.session.execute(insert(Period), [
+            {"kind": p.kind, "start_date": p.start, "end_date": p.end, "label": p.label, "upload_id": self.upload_id}
+            for p in new.values()])
+        for pid, kind, start, end in self.session.execute(
+                select(Period.id, Period.kind, Period.start_date, Period.end_date)):
+            self.periods.setdefault((kind, start, end), pid)  # new ones keep no label here: a value's own names it
+
     def period_id(self, period: periods.Period) -> int:
         key = (period.kind, period.start, period.end)
         found = self.periods.get(key)
@@ -144,6 +160,7 @@ class Writer:
         """New KPIs are created (and listed as new); a stored KPI's definition changes only from a
         definitions sheet — a return's short label never renames a KPI."""
         existing = {k.ref: k for k in self.session.scalars(select(Kpi))}
+        added: dict[str, dict[str, Any]] = {}
         refs = list(dict.fromkeys([*parsed.kpis, *(v.ref for v in parsed.values),
                                    *(b.ref for b in parsed.benchmarks)]))
         for ref in refs:
@@ -155,30 +172,36 @@ class Writer:
                        "rag_rule": rec.rag_rule, "amber_tolerance": rec.tolerance, "frequency": rec.frequency,
                        "decimals": rec.decimals, "description": rec.description}
             kpi = existing.get(ref)
-            if kpi is None:
-                kpi = Kpi(ref=ref, name=(new.get("name") or ref), upload_id=self.upload_id,
-                          unit=new.get("unit") or "number", polarity=new.get("polarity") or "monitor",
-                          rag_rule=new.get("rag_rule") or rag.DEFAULT_RULE,
-                          amber_tolerance=new.get("amber_tolerance") if new.get("amber_tolerance") is not None
-                          else rag.DEFAULT_TOLERANCE,
-                          decimals=new.get("decimals") if new.get("decimals") is not None else 1)
-                for k in ("theme", "polarity_reported", "kpi_type", "owner", "frequency", "description"):
-                    setattr(kpi, k, new.get(k))
-                self.session.add(kpi)
+            if kpi is None and ref not in added:
+                row = {"ref": ref, "name": new.get("name") or ref, "upload_id": self.upload_id,
+                       "unit": new.get("unit") or "number", "polarity": new.get("polarity") or "monitor",
+                       "rag_rule": new.get("rag_rule") or rag.DEFAULT_RULE,
+                       "amber_tolerance": new.get("amber_tolerance") if new.get("amber_tolerance") is not None
+                       else rag.DEFAULT_TOLERANCE,
+                       "decimals": new.get("decimals") if new.get("decimals") is not None else 1,
+                       **{k: new.get(k) for k in ("theme", "polarity_reported", "kpi_type", "owner", "frequency",
+                                                  "description")}}
+                added[ref] = row
                 self.counter.note("kpi", "added")
-                self.record("new", "kpi", ref, "KPI", None, f"{kpi.name} ({kpi.unit}, {kpi.polarity})",
+                self.record("new", "kpi", ref, "KPI", None, f"{row['name']} ({row['unit']}, {row['polarity']})",
                             rec.loc if rec else None)
-                existing[ref] = kpi
-            elif new and rec is not None and rec.definition:
+            elif kpi is not None and new and rec is not None and rec.definition:
                 if rec.polarity == kpi.polarity:  # the same meaning in other words is no change
                     new.pop("polarity_reported", None)
                 self.set_fields("kpi", kpi, new, KPI_DEF_FIELDS, thing=ref, loc=rec.loc)
         self.session.flush()
-        return {ref: k.id for ref, k in existing.items()}
+        ids = {ref: k.id for ref, k in existing.items()}
+        if added:  # new KPIs in one statement, not an ORM flush of each
+            self.session.execute(insert(Kpi), list(added.values()))
+            ids.update((str(r), int(i)) for r, i in self.session.execute(
+                select(Kpi.ref, Kpi.id).where(Kpi.upload_id == self.upload_id) if self.upload_id is not None
+                else select(Kpi.ref, Kpi.id)) if r in added)
+        return ids
 
     def values(self, parsed: ParsedReturn, kpi_ids: dict[str, int]) -> None:
         if not parsed.values:
             return
+        self.ensure_periods(dict.fromkeys(v.period for v in parsed.values))
         ids = {kpi_ids[v.ref] for v in parsed.values}
         cols = [getattr(KpiValue, f) for f in KPI_VALUE_FIELDS]
         existing: dict[tuple[int, str, int], Any] = {}
@@ -290,6 +313,7 @@ class Writer:
     def benchmarks(self, parsed: ParsedReturn, kpi_ids: dict[str, int]) -> None:
         if not parsed.benchmarks:
             return
+        self.ensure_periods(dict.fromkeys(b.period for b in parsed.benchmarks))
         ids = {kpi_ids[b.ref] for b in parsed.benchmarks}
         stored: dict[tuple[int, str, int, str | None], Benchmark] = {}
         for b in self.session.scalars(select(Benchmark).where(Benchmark.kpi_id.in_(ids))):
