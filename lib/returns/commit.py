@@ -95,6 +95,7 @@ class Writer:
         self.before_kept: set[tuple[str, int]] = set()  # rows whose before-image is already in changes
         self.records = ChangeLog()  # what the preview lists, cell by cell
         self.recs_by_inspection: dict[int | None, dict[str, Recommendation]] = {}
+        self.unlisted: set[tuple[int, str]] = set()  # recommendations made ahead of their first link
         self.periods: dict[tuple[str, dt.date, dt.date], int] = {}
         self.period_labels: dict[int, str] = {}  # as stored, so the preview names a period as the pages do
         for p in session.scalars(select(Period)):
@@ -618,11 +619,15 @@ class Writer:
                 row["title"] = row.get("title") or row["ref"]
             self.session.execute(insert(Action), rows)
             self.counter.added["action"] = self.counter.added.get("action", 0) + len(rows)
-            for a in self.session.scalars(select(Action).where(Action.upload_id == self.upload_id)
-                                          if self.upload_id is not None else select(Action)):
-                actions.setdefault((a.plan_id, a.ref), a)
+            query = select(Action.id, Action.plan_id, Action.ref)
+            for a in self.session.execute(query.where(Action.upload_id == self.upload_id)
+                                          if self.upload_id is not None else query):
+                actions.setdefault((a.plan_id, a.ref), a)  # type: ignore[arg-type]  # only .id is read
         link_rows: list[dict[str, Any]] = []
         update_rows: list[dict[str, Any]] = []
+        self.prepare_links([(plan, rec) for plan, key, rec in resolved
+                            if not (key in existed and not rec.definition and rec.recommendations_by_order)],
+                           authority)
         for plan, key, rec in resolved:
             action_id = actions[key].id
             thing = f"Plan {plan.code} · action {rec.ref}"
@@ -699,12 +704,8 @@ class Writer:
         row.upload_id = self.upload_id
         self.counter.note("action_update", "changed")
 
-    def link(self, action_id: int, plan: Plan, numbers: list[str], texts: dict[str, str], timeframe: str | None,
-             links: set[tuple[int, int]], authority: str, rows: list[dict[str, Any]], thing: str = "",
-             loc: Loc | None = None) -> None:
-        numbers = [n for n in numbers if n != "ALL"]
-        if not numbers:
-            return
+    def plan_inspection(self, plan: Plan, authority: str) -> int:
+        """The inspection whose recommendations a plan's actions answer; one is made for a plan without."""
         if plan.inspection_id is None:
             insp, created = reference.get_or_create_inspection(
                 self.session, authority=authority, framework="ilacs", start=None,
@@ -715,19 +716,61 @@ class Writer:
             plan.inspection_id = insp.id
             if created:
                 self.counter.note("inspection", "added")
-        recs = self.recs_by_inspection.get(plan.inspection_id)
+        return int(plan.inspection_id)
+
+    def recommendations_of(self, inspection_id: int) -> dict[str, Recommendation]:
+        recs = self.recs_by_inspection.get(inspection_id)
         if recs is None:
-            recs = self.recs_by_inspection[plan.inspection_id] = {r.number: r for r in self.session.scalars(
-                select(Recommendation).where(Recommendation.inspection_id == plan.inspection_id))}
+            recs = self.recs_by_inspection[inspection_id] = {r.number: r for r in self.session.scalars(
+                select(Recommendation).where(Recommendation.inspection_id == inspection_id))}
+        return recs
+
+    def prepare_links(self, items: list[tuple[Plan, ActionRecord]], authority: str) -> None:
+        """The recommendations the actions name and nobody stored yet, inserted in one statement before the
+        links are made (each was a flush of its own); each is still listed as new where first named."""
+        pending: dict[tuple[int, str], dict[str, Any]] = {}
+        for plan, rec in items:
+            numbers = [n for n in rec.recommendations if n != "ALL"]
+            if not numbers:
+                continue
+            inspection_id = self.plan_inspection(plan, authority)
+            recs = self.recommendations_of(inspection_id)
+            for number in numbers:
+                if number not in recs and (inspection_id, number) not in pending:
+                    position = len(recs) + sum(1 for i, _n in pending if i == inspection_id)
+                    pending[(inspection_id, number)] = {
+                        "inspection_id": inspection_id, "number": number, "position": position,
+                        "text": rec.recommendation_texts.get(number) or f"Recommendation {number}",
+                        "timeframe": rec.timeframe, "upload_id": self.upload_id}
+        if not pending:
+            return
+        self.session.execute(insert(Recommendation), list(pending.values()))
+        for inspection_id in {i for i, _n in pending}:
+            recs = self.recs_by_inspection[inspection_id]
+            for r in self.session.scalars(select(Recommendation).where(Recommendation.inspection_id == inspection_id)):
+                recs.setdefault(r.number, r)
+        self.unlisted.update(pending)
+
+    def link(self, action_id: int, plan: Plan, numbers: list[str], texts: dict[str, str], timeframe: str | None,
+             links: set[tuple[int, int]], authority: str, rows: list[dict[str, Any]], thing: str = "",
+             loc: Loc | None = None) -> None:
+        numbers = [n for n in numbers if n != "ALL"]
+        if not numbers:
+            return
+        inspection_id = self.plan_inspection(plan, authority)
+        recs = self.recommendations_of(inspection_id)
         for number in numbers:
             recommendation = recs.get(number)
             if recommendation is None:
-                recommendation = Recommendation(inspection_id=plan.inspection_id, number=number, position=len(recs),
+                recommendation = Recommendation(inspection_id=inspection_id, number=number, position=len(recs),
                                                 text=texts.get(number) or f"Recommendation {number}",
                                                 timeframe=timeframe, upload_id=self.upload_id)
                 self.session.add(recommendation)
                 self.session.flush()
                 recs[number] = recommendation
+                self.unlisted.add((inspection_id, number))
+            if (inspection_id, number) in self.unlisted:  # new in this upload: listed where first named
+                self.unlisted.discard((inspection_id, number))
                 self.counter.note("recommendation", "added")
                 self.record("new", "recommendation", f"Plan {plan.code} · recommendation {number}", "text", None,
                             recommendation.text, loc)

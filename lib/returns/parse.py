@@ -141,8 +141,8 @@ def fill_merged(sheet: Sheet) -> list[list[object]]:
 
 
 def _nonempty(row: list[object]) -> list[tuple[int, object]]:
-    return [(c, v) for c, v in enumerate(row)
-            if v is not None and not (isinstance(v, str) and (v == "" or v.isspace()))]
+    return [(c, v) for c, v in enumerate(row)  # a number is never empty: asked first, it skips the text test
+            if v is not None and (v.__class__ is float or not (isinstance(v, str) and (v == "" or v.isspace())))]
 
 
 _MONTH_IN_TEXT = re.compile(
@@ -1621,12 +1621,17 @@ def _column_groups(rows: list[list[object]]) -> list[tuple[int, int]]:
     (titles and notes span the sheet, so they do not join two tables side by side)."""
     width = max((len(r) for r in rows), default=0)
     used = [False] * width
+    left = width  # columns not yet used: once none is left, no later row can change the answer
     for row in rows:
         cells = _nonempty(row)
         if len(cells) < 2 or all(v == cells[0][1] for _, v in cells):
             continue  # a title, banner or note, however far it is merged
         for c, _ in cells:
-            used[c] = True
+            if not used[c]:
+                used[c] = True
+                left -= 1
+        if not left:
+            break
     groups: list[tuple[int, int]] = []
     start: int | None = None
     for c in range(width + 1):
