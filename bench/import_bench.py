@@ -20,8 +20,8 @@ For each, medians over the repeats of: the whole import (``pipeline.import_bytes
 SQLite database; the database is created, migrated and given the reference data before the timer
 starts, so the time is read + parse + validate + commit; each fresh copy is opened by the one engine
 kept for the run, as the app's server keeps its engine, so SQL statements are compiled once — the
-typical return is also timed with a new engine per import, as a new process would), python-calamine reading the same bytes
-in-process (``CalamineWorkbook.from_filelike`` + ``to_python`` of every sheet: the floor), their
+typical return is also timed with a new engine per import, as a new process would), python-calamine
+reading the same bytes in-process (``CalamineWorkbook.from_filelike`` + ``to_python`` of every sheet: the floor), their
 ratio, and ``read_workbook`` alone (pre-check + isolated reader process). Peak RSS is the process
 high-water mark after the imports (``resource.getrusage``) and the reader child's ``VmHWM``.
 

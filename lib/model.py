@@ -24,7 +24,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     LargeBinary,
     String,
@@ -302,8 +301,7 @@ class Period(Base):
 class KpiValue(Base):
     __tablename__ = "kpi_value"
     __table_args__ = (
-        UniqueConstraint("kpi_id", "authority_code", "period_id"),
-        Index("ix_kpi_value_kpi_auth", "kpi_id", "authority_code"),
+        UniqueConstraint("kpi_id", "authority_code", "period_id"),  # also the index for (kpi, authority)
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"))

@@ -245,7 +245,8 @@ def test_upgrading_a_0001_database_keeps_its_data(tmp_path: Path) -> None:
         conn.execute(text("INSERT INTO setting (key, value) VALUES ('authority', '302')"))
 
     store.init_db(engine)  # what the app does on start: upgrade to head in place
-    assert store.current_revision(engine) == store.head_revision() == "0003"
+    assert store.current_revision(engine) == store.head_revision() == "0004"
+    assert "ix_kpi_value_kpi_auth" not in {i["name"] for i in inspect(engine).get_indexes("kpi_value")}
     assert {"board_snapshot", "milestone", "kpi_target"} <= set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM authority WHERE la_code = '302'")).scalar() == "Barnet"

@@ -7,6 +7,7 @@ the validation report read them. Nothing here touches the database.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -14,7 +15,9 @@ from typing import Any, overload
 from lib import periods
 
 
+@functools.lru_cache(maxsize=1_024)
 def column_letter(col: int) -> str:
+    """"A" for 0, "AA" for 26 (cached: a long file names the same few columns on every row)."""
     letters = ""
     col += 1
     while col:
