@@ -538,14 +538,15 @@ def _too_many_rows(name: str) -> RejectedFile:
     return RejectedFile(MSG_TOO_MANY_ROWS.format(sheet=display_name(name), limit=MAX_DATA_ROWS), "data rows")
 
 
-def _data_rows_check(xml: bytes, scan: SheetScan, name: str) -> None:
+def _data_rows_check(xml: bytes, scan: SheetScan, name: str, searched: bool = False) -> None:
     """Refuse a sheet whose data (not just its formatting) runs past :data:`MAX_DATA_ROWS` rows: when the
-    scan's row count (possibly only a bound) is over the budget, the rows holding values are counted."""
+    scan's row count (possibly only a bound) is over the budget, the rows holding values are counted.
+    ``searched``: :meth:`Precheck.rows_budget_check` already ran the same search over the whole part."""
     if scan.max_row <= MAX_DATA_ROWS:
         return
     canonical = not _NONCANONICAL.search(xml) and not (_COLON_TAG.search(xml) and _PREFIXED_TAG.search(xml))
     if canonical and MAX_DATA_ROWS == _BUDGET_PATTERN_ROWS:
-        if _CONTENT_BEYOND_BUDGET.search(xml) is not None:
+        if not searched and _CONTENT_BEYOND_BUDGET.search(xml) is not None:
             raise _too_many_rows(name)
         return
     exact = SheetScan()
@@ -557,12 +558,13 @@ def _data_rows_check(xml: bytes, scan: SheetScan, name: str) -> None:
         raise _too_many_rows(name)
 
 
-def scan_extent(xml: bytes, name: str) -> SheetScan:
+def scan_extent(xml: bytes, name: str, *, budget_searched: bool = False) -> SheetScan:
     """The real extent of a sheet part (its <dimension> is ignored: it can say anything); refuse oversize
-    (and any sheet with data on more than :data:`MAX_DATA_ROWS` rows)."""
+    (and any sheet with data on more than :data:`MAX_DATA_ROWS` rows). ``budget_searched``: the part's
+    whole stream was already searched for a value past the row budget (not searched a second time)."""
     scan = _scan_extent(xml, name)
     if len(xml) > _MIN_ROW_BYTES * MAX_DATA_ROWS:
-        _data_rows_check(xml, scan, name)
+        _data_rows_check(xml, scan, name, budget_searched)
     return scan
 
 
@@ -1289,13 +1291,14 @@ class Precheck:
         self.done.add(key)
         return out
 
-    def rows_budget_check(self, plan: SheetPlan) -> None:
+    def rows_budget_check(self, plan: SheetPlan) -> bool:
         """A sheet part big enough to hold data on more than :data:`MAX_DATA_ROWS` rows is searched, a chunk
         at a time, for a value on a row past the budget before it is read whole: a million-row upload is
-        refused in a few seconds holding a few megabytes, not the whole sheet's XML."""
+        refused in a few seconds holding a few megabytes, not the whole sheet's XML. True when the whole
+        part was searched and nothing found (the check of the part read whole need not search again)."""
         info = self.members[plan.part]
         if info.file_size <= _MIN_ROW_BYTES * MAX_DATA_ROWS or MAX_DATA_ROWS != _BUDGET_PATTERN_ROWS:
-            return
+            return False
         assert self.zip is not None
         tail, left = b"", info.file_size + 1  # never past the declared size (the full read checks it)
         try:
@@ -1303,7 +1306,7 @@ class Precheck:
                 while left > 0:
                     chunk = f.read(min(_STREAM_CHUNK, left))
                     if not chunk:
-                        return
+                        return True  # the end of the part: all of it searched
                     left -= len(chunk)
                     if _CONTENT_BEYOND_BUDGET.search(tail + chunk) is not None:
                         raise _too_many_rows(plan.name)
@@ -1311,7 +1314,8 @@ class Precheck:
         except RejectedFile:
             raise
         except Exception:  # damaged data is reported, with its own message, by the full read next
-            return
+            return False
+        return False  # more than the declared size: the full read refuses it
 
     def read_head(self, key: str, size: int) -> bytes:
         """The first ``size`` bytes of a part (decompressing no more than that)."""
@@ -1442,9 +1446,10 @@ class Precheck:
             state = (el.get("state") or "visible").strip()
             self.sheets.append(SheetPlan(name=name, part=path.lower(), state=state))
         for plan in self.sheets:
-            self.rows_budget_check(plan)
+            searched = self.rows_budget_check(plan)
             xml = self.read(plan.part)
-            plan.scan = scan_extent(xml, plan.name)
+            plan.scan = scan_extent(xml, plan.name, budget_searched=searched and len(xml) == self.members[
+                plan.part].file_size)
             self.sheet_xml[plan.part] = xml
             if on_sheet is not None:
                 on_sheet(plan.name)
