@@ -196,6 +196,8 @@ class SheetParser:
         self._cells_of: tuple[list[object] | None, list[tuple[int, object]]] = (None, [])
         self.target_memo: dict[tuple[type, object, bool], values.ParsedTarget] = {}
         self.plain_authorities: dict[object, str] = {}  # authority cells read without a problem -> code
+        self.plain_labels: dict[str, bool] = {}  # a plain row's ref cell -> it names a KPI row (not a total)
+        self.plain_targets: dict[float, tuple[float | None, str | None]] = {}  # a plain target cell, read
         self.kpi_of_cells: dict[tuple[object, ...], str | None] = {}  # ref and name cells -> the row's KPI
         # a long table's target, commentary and RAG columns, shared by every value record of the sheet
         self.value_cells = {f: c for f, c in (("target", self.cols.get("target")),
@@ -744,8 +746,11 @@ class SheetParser:
         if (r, vcol) in self.sheet.formula_cells or (r, vcol) in self.sheet.error_cells \
                 or (r, vcol) in self.sheet.percent_cells:
             return None
-        label = _text(ref_cell)
-        if not label or _is_total(label):
+        labelled = self.plain_labels.get(ref_cell)
+        if labelled is None:
+            label = _text(ref_cell)
+            labelled = self.plain_labels[ref_cell] = bool(label) and not _is_total(label)
+        if not labelled:
             return None
         key = (ref_cell, _cell(row, self.cols["ref"] + 1), _cell(row, self.cols.get("name")))
         if key not in self.kpi_of_cells:
@@ -777,11 +782,14 @@ class SheetParser:
                 if traw.__class__ is not float or not traw or (r, tcol) in self.sheet.percent_cells \
                         or (r, tcol) in self.sheet.formula_cells or (r, tcol) in self.sheet.error_cells:
                     return None
-                found = self.target_cell(r, tcol, traw)
-                target = found["target"]
+                read = self.plain_targets.get(traw)
+                if read is None:  # target_cell's checks pass for such a cell: read once per distinct number
+                    found = self.target_cell(r, tcol, traw)
+                    read = self.plain_targets[traw] = (found["target"], found["target_text"])
+                target = read[0]
                 if unit == "percent" and target is not None and not 1.0 < target <= 100:
                     return None  # rescaled or warned about: the full path says so
-                fields["target"], fields["target_text"] = target, found["target_text"]
+                fields["target"], fields["target_text"] = read
         self.current_ref = ref
         self.kind_check(r, vcol, ref, period)
         fields["cells"] = self.value_cells
