@@ -622,9 +622,9 @@ class Writer:
             self.session.execute(insert(Action), rows)
             self.counter.added["action"] = self.counter.added.get("action", 0) + len(rows)
             query = select(Action.id, Action.plan_id, Action.ref)
-            for a in self.session.execute(query.where(Action.upload_id == self.upload_id)
-                                          if self.upload_id is not None else query):
-                actions.setdefault((a.plan_id, a.ref), a)  # type: ignore[arg-type]  # only .id is read
+            for stored in self.session.execute(query.where(Action.upload_id == self.upload_id)
+                                               if self.upload_id is not None else query):
+                actions.setdefault((stored.plan_id, stored.ref), stored)  # type: ignore[arg-type]  # .id is read
         link_rows: list[dict[str, Any]] = []
         update_rows: list[dict[str, Any]] = []
         self.prepare_links([(plan, rec) for plan, key, rec in resolved
@@ -895,8 +895,16 @@ def _new_value_change(rec: Any, label: str) -> Change:
               if fields.get("target") is not None or fields.get("target_text") else "",
               f"RAG {fields.get('rag_reported_text')}" if fields.get("rag_reported") else "",
               "with commentary" if fields.get("commentary") else ""]
-    return Change("new", "kpi_value", f"{rec.ref} · {rec.authority} · {label}", "value", None,
+    return Change("new", "kpi_value", _new_value_thing(rec, label), "value", None,
                   " · ".join([shown, *filter(None, extras)]), _cell_text(rec.loc))
+
+
+def _new_value_thing(rec: Any, label: str) -> str:
+    """The item a new value's change names, from the same arguments (the preview filters without building)."""
+    return f"{rec.ref} · {rec.authority} · {label}"
+
+
+ChangeLog.describe(_new_value_change, "kpi_value", _new_value_thing)
 
 
 def _jsonable(value: Any) -> Any:

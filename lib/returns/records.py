@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, ClassVar, overload
 
 from lib import periods
 
@@ -106,8 +106,12 @@ class ChangeLog(Sequence[Change]):
     value is kept as its builder and arguments (references to what is in memory anyway) and made into a
     :class:`Change` only when it is looked at, so the log costs a tuple per value, not a row of texts."""
 
+    # builder -> (the table of every change it makes, its item text from the same arguments); see describe()
+    _described: ClassVar[dict[Callable[..., Change], tuple[str, Callable[..., str]]]] = {}
+
     def __init__(self) -> None:
         self._items: list[Change | tuple[Any, ...]] = []
+        self._checked: dict[Callable[..., Change], bool] = {}  # described builder -> its first change agreed
 
     def append(self, change: Change) -> None:
         self._items.append(change)
@@ -146,6 +150,69 @@ class ChangeLog(Sequence[Change]):
 
     def __iter__(self) -> Iterator[Change]:
         return (self._made(item) for item in self._items)
+
+    @classmethod
+    def describe(cls, build: Callable[..., Change], table: str, thing: Callable[..., str]) -> None:
+        """Say that every change ``build`` makes is to ``table`` and names its item ``thing(*args)`` (the
+        builder's own arguments), so :meth:`tables` and :meth:`thing_at` need not build it. Each log checks
+        the description once against the first such change it builds, and builds them all if it is wrong."""
+        cls._described[build] = (table, thing)
+
+    def _description(self, item: tuple[Any, ...]) -> tuple[str, Callable[..., str]] | None:
+        """The deferred change's description, when its builder has one and it held for this log's first."""
+        build = item[0]
+        said = self._described.get(build)
+        if said is None:
+            return None
+        agreed = self._checked.get(build)
+        if agreed is None:
+            made = self._made(item)
+            agreed = self._checked[build] = made.table == said[0] and made.thing == said[1](*item[1:])
+        return said if agreed else None
+
+    def tables(self) -> list[str]:
+        """Every change's table, in order, building only the deferred changes whose builder is not described."""
+        tables: list[str] = []
+        add = tables.append
+        described: dict[Callable[..., Change], str] = {}  # builder -> table, once its description is checked
+        for item in self._items:
+            if isinstance(item, Change):
+                add(item.table)
+                continue
+            table = described.get(item[0])
+            if table is None:
+                said = self._description(item)
+                if said is None:
+                    add(self._made(item).table)
+                    continue
+                table = described[item[0]] = said[0]
+            add(table)
+        return tables
+
+    def things(self, indices: Iterable[int]) -> Iterator[tuple[int, str]]:
+        """(index, item) for each index in turn, building only the deferred changes not described."""
+        items = self._items
+        described: dict[Callable[..., Change], Callable[..., str] | None] = {}  # builder -> its item text
+        for index in indices:
+            item = items[index]
+            if isinstance(item, Change):
+                yield index, item.thing
+                continue
+            build = item[0]
+            if build in described:
+                thing = described[build]
+            else:
+                said = self._description(item)
+                thing = described[build] = said[1] if said is not None else None
+            yield index, (thing(*item[1:]) if thing is not None else self._made(item).thing)
+
+    def thing_at(self, index: int) -> str:
+        """The item the ``index``-th change names ("FS/S6 · 302 · Jun 2019"), without building it if it can."""
+        item = self._items[index]
+        if isinstance(item, Change):
+            return item.thing
+        said = self._description(item)
+        return said[1](*item[1:]) if said is not None else self._made(item).thing
 
 
 @dataclass

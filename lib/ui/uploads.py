@@ -74,30 +74,43 @@ def show_import_result(result: Any, key: str) -> None:
             st.dataframe(pd.DataFrame({"Note": notes}), hide_index=True, width="stretch")
 
 
+CHANGE_COLUMNS = ["Change", "What", "Item", "Field", "From", "To", "Cell"]  # Change.as_row()'s, in order
+
+
 def show_upload_changes(result: Any, key: str) -> None:
-    """Every change the upload would make, cell by cell, filterable: what, item, field, from → to, cell."""
+    """Every change the upload would make, cell by cell, a page at a time, filterable by table and item:
+    what, item, field, from → to, cell. Only the page shown is made into rows."""
     from lib.returns.pipeline import TABLE_LABELS as CHANGE_LABELS
+    from lib.returns.preview import PAGE_SIZE, change_page
 
     if not result.changes:
         st.caption("Nothing in this file differs from what is stored.")
         return
-    frame = pd.DataFrame([c.as_row() for c in result.changes])
-    kinds = sorted(frame["What"].unique())
-    c1, c2 = st.columns([1, 2])
-    chosen = c1.multiselect("Show changes to", kinds, default=kinds, key=f"chg_what_{key}",
-                            format_func=lambda k: CHANGE_LABELS.get(k, k))
-    needle = c2.text_input("Find an item (ref, action, period)", key=f"chg_find_{key}")
-    shown = frame[frame["What"].isin(chosen)]
-    if needle:
-        shown = shown[shown["Item"].str.contains(needle, case=False, regex=False)]
-    shown = shown.assign(What=shown["What"].map(lambda k: CHANGE_LABELS.get(k, k)))
-    st.dataframe(shown, hide_index=True, width="stretch",
+    what_key, find_key, page_key = f"chg_what_{key}", f"chg_find_{key}", f"chg_page_{key}"
+    state = st.session_state
+    # The widgets' values of this run are in the session state already: the page is worked out first, so
+    # the table choice can show its counts (None before the first run: every table).
+    shown = change_page(result.changes, state.get(what_key), state.get(find_key) or "",
+                        state.get(page_key) or 1, PAGE_SIZE)
+    counts = dict(shown.tables)
+    kinds = list(counts)
+    c1, c2, c3 = st.columns([2, 3, 1], vertical_alignment="bottom")
+    c1.multiselect("Show changes to", kinds, default=kinds, key=what_key, on_change=_first_page, args=(page_key,),
+                   format_func=lambda k: f"{CHANGE_LABELS.get(k, k)} ({counts.get(k, 0):,})")
+    c2.text_input("Find an item (ref, action, period)", key=find_key, on_change=_first_page, args=(page_key,))
+    if shown.pages > 1:
+        c3.selectbox("Page", range(1, shown.pages + 1), key=page_key,
+                     format_func=lambda p: f"Page {p:,} of {shown.pages:,}")
+    st.dataframe(pd.DataFrame(shown.rows, columns=CHANGE_COLUMNS), hide_index=True, width="stretch",
                  column_config={"Item": st.column_config.TextColumn(width="medium"),
                                 "From": st.column_config.TextColumn(width="medium"),
                                 "To": st.column_config.TextColumn(width="medium")})
-    st.caption(f"{len(shown)} of {count_text(len(frame), 'change')} shown. Confirming stores exactly these.")
+    st.caption(shown.caption())
 
 
+def _first_page(page_key: str) -> None:
+    """The filters changed: back to the first page (the page selector starts again at its default)."""
+    st.session_state.pop(page_key, None)
 
 
 def confirm_import(url: str, data: bytes, filename: str, month: Any) -> None:
