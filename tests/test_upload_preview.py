@@ -3,13 +3,14 @@ plain changes) or a list, and the Upload page's page selector."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
+from lib import store
 from lib.returns import commit
 from lib.returns.pipeline import TABLE_LABELS
 from lib.returns.preview import ChangePage, change_page
@@ -185,7 +186,8 @@ def test_the_imports_deferred_values_are_described_truly() -> None:
 
 
 def visits_csv(authorities: int = 130, months: int = 4) -> bytes:
-    """New monthly DU-VISITS figures for many authorities: 520 new values, a preview of two pages."""
+    """Monthly figures of a KPI not yet stored, for many authorities: the KPI and 520 new values, a
+    preview of two pages."""
     from lib import reference
 
     codes = sorted({row["la_code"].strip() for row in reference._rows("local_authorities.csv")} - {"302"})
@@ -195,10 +197,17 @@ def visits_csv(authorities: int = 130, months: int = 4) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+@pytest.fixture
+def empty_url(tmp_path: Path) -> str:
+    """A database with the schema and nothing else (a fraction of a second; the seeded one takes seconds)."""
+    url = f"sqlite:///{tmp_path / 'board.db'}"
+    store.init_db(store.get_engine(url))
+    return url
+
+
 @pytest.mark.usefixtures("streamlit_caches")
-def test_the_upload_preview_pages_through_the_changes(monkeypatch: pytest.MonkeyPatch,
-                                                      fresh_seeded_url: str) -> None:
-    at = open_page(monkeypatch, fresh_seeded_url, "pages/upload.py")
+def test_the_upload_preview_pages_through_the_changes(monkeypatch: pytest.MonkeyPatch, empty_url: str) -> None:
+    at = open_page(monkeypatch, empty_url, "pages/upload.py")
     at.file_uploader(key="upload_files").upload("visits.csv", visits_csv(), CSV).run()
     assert not at.exception, at.exception
 
@@ -209,24 +218,30 @@ def test_the_upload_preview_pages_through_the_changes(monkeypatch: pytest.Monkey
         return next(c.value for c in at.caption if c.value.startswith(("Showing", "No change")))
 
     first = changes()
-    assert len(first) == 500 and caption() == "Showing 1–500 of 520 changes. Confirming stores exactly these."
+    assert len(first) == 500 and caption() == "Showing 1–500 of 521 changes. Confirming stores exactly these."
+    assert list(first["What"][:2]) == ["KPIs", "KPI values"], "in the log's order: the new KPI, then its values"
     what = next(m for m in at.multiselect if m.key and m.key.startswith("chg_what_"))
-    assert what.options == ["KPI values (520)"]
+    assert what.options == ["KPIs (1)", "KPI values (520)"]
     key = what.key.removeprefix("chg_what_")
+    download = next(b.proto for b in at.get("download_button") if b.proto.id.endswith(f"-dl_{key}"))
+    assert download.deferred_file_id and not download.url, "the workbook of every change is made only when clicked"
     pager = at.selectbox(key=f"chg_page_{key}")
     assert pager.options == ["Page 1 of 2", "Page 2 of 2"] and pager.value == 1
     pager.set_value(2).run()
     assert not at.exception, at.exception
     second = changes()
-    assert len(second) == 20 and caption() == "Showing 501–520 of 520 changes. Confirming stores exactly these."
+    assert len(second) == 21 and caption() == "Showing 501–521 of 521 changes. Confirming stores exactly these."
     assert not set(second["Item"]) & set(first["Item"]), "page 2 shows other changes"
-    assert dt.date(2019, 4, 1).strftime("%b %Y") in second["Item"].iloc[-1]
+    assert second["Item"].iloc[-1].endswith("Apr 2019"), "the last authority's last month"
     at.text_input(key=f"chg_find_{key}").set_value("du-visits").run()  # a new filter: back to page 1
     assert not at.exception, at.exception
     assert at.selectbox(key=f"chg_page_{key}").value == 1 and changes().equals(first)
+    at.multiselect(key=f"chg_what_{key}").set_value(["kpi_value"]).run()
+    assert not at.exception, at.exception
+    assert caption() == "Showing 1–500 of 520 matching changes (521 in all). Confirming stores exactly these."
     at.text_input(key=f"chg_find_{key}").set_value("jan 2019").run()
     assert not at.exception, at.exception
     assert not [s for s in at.selectbox if s.key == f"chg_page_{key}"], "one page: no page selector"
     found = changes()
     assert len(found) == 130 and found["Item"].str.endswith("Jan 2019").all()
-    assert caption() == "Showing 1–130 of 130 matching changes (520 in all). Confirming stores exactly these."
+    assert caption() == "Showing 1–130 of 130 matching changes (521 in all). Confirming stores exactly these."

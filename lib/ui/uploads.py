@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pandas as pd
@@ -63,8 +64,11 @@ def show_import_result(result: Any, key: str) -> None:
         st.dataframe(pd.DataFrame([p.as_row() for p in listed]), hide_index=True, width="stretch",
                      column_config={"Problem": st.column_config.TextColumn(width="large")})
     if result.problems or result.changes:
+        # Made when clicked, not on every rerun: a national return's workbook of 330,000 changes takes
+        # most of a minute to write.
         st.download_button("Download the changes, problems and notes as a spreadsheet",
-                           report.problems_workbook(result.problems, result.sheets, result.changes),
+                           functools.partial(report.problems_workbook, result.problems, result.sheets,
+                                             result.changes),
                            file_name=f"preview-{result.filename.rsplit('.', 1)[0]}.xlsx", mime=XLSX_MIME,
                            key=f"dl_{key}")
     notes = result.notes + [p.line().removeprefix("note: ").removeprefix(result.filename + ": ")
