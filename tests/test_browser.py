@@ -324,9 +324,9 @@ def test_upload_preview_lists_changes_by_cell(server: Server, tab: Tab, tmp_path
     page.get_by_text("This return would add", exact=False).first.wait_for(timeout=30_000)
     page.get_by_role("button", name="Confirm and store this return").wait_for()
     wait_idle(page)
-    caption = page.get_by_text("changes shown. Confirming stores exactly these", exact=False).first
+    caption = page.get_by_text("Confirming stores exactly these", exact=False).first
     caption.scroll_into_view_if_needed()
-    assert caption.inner_text().startswith("15 of 15 changes shown"), caption.inner_text()
+    assert caption.inner_text().startswith("Showing 1–15 of 15 changes."), caption.inner_text()
     assert_clean(tab, "upload preview")
     screenshot(page, "upload_preview")
     assert_accessible(page, "upload_preview")

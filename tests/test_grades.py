@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.grades import Grade, Scale, load_scales, normalise_grade
@@ -177,6 +177,7 @@ def test_blank(scales: dict[str, Scale], blank: object) -> None:
     assert grade.score is None and grade.label is None
 
 
+@settings(deadline=None)  # what it proves is behaviour; a loaded CI machine made single examples slow
 @given(text=st.text(max_size=60), fw=st.sampled_from(["slac", "sif", "ilacs", "annual_assessment", "jtai"]))
 def test_never_raises_and_score_is_on_scale(text: str, fw: str) -> None:
     with FRAMEWORKS_YAML.open(encoding="utf-8") as fh:
